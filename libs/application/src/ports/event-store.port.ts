@@ -1,0 +1,103 @@
+/**
+ * The event store port: an append-only log of streams with one global order.
+ * Positions are bigints inside the process and opaque strings at the edges.
+ */
+
+/** `'no-stream'`: the stream must not exist; `'any'`: no check; a bigint: the stream's last revision must be exactly it. */
+export type ExpectedRevision = 'any' | 'no-stream' | bigint;
+
+export interface NewEvent {
+  /** Unique per event; appending a stored id again at the same stream and revision is a no-op. */
+  readonly eventId: string;
+  /** A stable type string, never a class name. */
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+  readonly metadata: Record<string, unknown>;
+}
+
+export interface RecordedEvent {
+  /** Global position: strictly increasing, never repeated. */
+  readonly position: bigint;
+  readonly stream: string;
+  /** Revision inside the stream, from 0. */
+  readonly revision: bigint;
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+  readonly metadata: Record<string, unknown>;
+  /** ISO instant: `metadata.recordedAt` when the writer set it, else the store's commit time. */
+  readonly recordedAt: string;
+}
+
+export interface AppendResult {
+  /** Revision of the last event appended (or already stored, on an idempotent retry). */
+  readonly revision: bigint;
+  /** Global position of the last event appended. */
+  readonly position: bigint;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive lower bound; absent or 0n reads from the start. */
+  readonly after?: bigint;
+  /** Stop after this many events. */
+  readonly limit?: number;
+  /** How many events to fetch per round trip (memory stays bounded by it). */
+  readonly batchSize?: number;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive lower bound; absent or 0n catches up from the start. */
+  readonly after?: bigint;
+}
+
+/**
+ * A live subscription to the global log: first every stored event after `after`, then each new one as it is
+ * committed, in position order, with no gap and no duplicate at the hand-over. Iterating ends after `close()`.
+ */
+export interface Subscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  /** Appends atomically; throws WrongExpectedRevisionError or DuplicateEventIdError. */
+  append(stream: string, events: readonly NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
+  /** The stream's events in revision order, from `fromRevision` (inclusive, default 0); empty if the stream does not exist. */
+  readStream(stream: string, options?: { fromRevision?: bigint }): Promise<RecordedEvent[]>;
+  /** The global log after a position, fetched in batches. */
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  subscribe(options?: SubscribeOptions): Subscription;
+  /** Position of the last committed event, 0n when the log is empty. */
+  headPosition(): Promise<bigint>;
+  /** True when the store answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+export class WrongExpectedRevisionError extends Error {
+  readonly code = 'WRONG_EXPECTED_REVISION';
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's current last revision, or 'no-stream'. */
+    readonly actual: bigint | 'no-stream',
+  ) {
+    super(`Stream ${stream}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** An event id already stored with other content, or in another stream or revision. */
+export class DuplicateEventIdError extends Error {
+  readonly code = 'DUPLICATE_EVENT_ID';
+  constructor(readonly eventId: string) {
+    super(`Event id ${eventId} is already stored with other content or at another place`);
+    this.name = 'DuplicateEventIdError';
+  }
+}
+
+/** Encodes a position for the edges (HTTP, CLI). Decimal text keeps it readable and sortable by length+value. */
+export const encodePosition = (position: bigint): string => position.toString();
+
+export const decodePosition = (token: string): bigint | undefined => (/^\d{1,30}$/.test(token) ? BigInt(token) : undefined);

@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DuplicateEventIdError,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from '@annals/application';
+
+export interface ContractFixture {
+  readonly store: EventStore;
+  /** Closes the store and opens it again on the same storage (durable adapters only). */
+  readonly reopen?: () => Promise<EventStore>;
+  readonly cleanup: () => Promise<void>;
+}
+
+const event = (type = 'ThingHappened', data: Record<string, unknown> = { n: 1 }): NewEvent => ({
+  eventId: randomUUID(),
+  type,
+  data: { developmentId: randomUUID(), ...data },
+  metadata: { recordedAt: new Date().toISOString(), schemaVersion: 1 },
+});
+
+const collect = async (iterable: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> => {
+  const all: RecordedEvent[] = [];
+  for await (const recorded of iterable) all.push(recorded);
+  return all;
+};
+
+/** Takes `count` events from a subscription, failing after `timeoutMs`. */
+const take = async (iterable: AsyncIterable<RecordedEvent>, count: number, timeoutMs = 10_000): Promise<RecordedEvent[]> => {
+  const taken: RecordedEvent[] = [];
+  const timeout = new Promise<never>((_, reject) => {
+    const timer = setTimeout(() => reject(new Error(`only ${taken.length} of ${count} events arrived`)), timeoutMs);
+    timer.unref();
+  });
+  const run = (async () => {
+    for await (const recorded of iterable) {
+      taken.push(recorded);
+      if (taken.length >= count) break;
+    }
+    return taken;
+  })();
+  return Promise.race([run, timeout]);
+};
+
+const stream = (prefix = 'contract') => `${prefix}-${randomUUID()}`;
+
+/** The behaviour every EventStore adapter must show. Written once, run for each adapter. */
+export function describeEventStoreContract(adapterName: string, open: () => Promise<ContractFixture>): void {
+  describe(`EventStore contract: ${adapterName}`, () => {
+    let fixture: ContractFixture;
+    let store: EventStore;
+
+    beforeEach(async () => {
+      fixture = await open();
+      store = fixture.store;
+    });
+    afterEach(async () => {
+      await fixture.cleanup();
+    });
+
+    it(`[${adapterName}] appends and reads a stream in order, revisions from 0`, async () => {
+      const name = stream();
+      const first = await store.append(name, [event('A'), event('B')], { expectedRevision: 'no-stream' });
+      const second = await store.append(name, [event('C')], { expectedRevision: 1n });
+      expect(first.revision).toBe(1n);
+      expect(second.revision).toBe(2n);
+      expect(second.position > first.position).toBe(true);
+      const read = await store.readStream(name);
+      expect(read.map((e) => e.type)).toEqual(['A', 'B', 'C']);
+      expect(read.map((e) => e.revision)).toEqual([0n, 1n, 2n]);
+      expect(read[2]!.position).toBe(second.position);
+      expect((await store.readStream(name, { fromRevision: 1n })).map((e) => e.type)).toEqual(['B', 'C']);
+    });
+
+    it(`[${adapterName}] keeps data, metadata and recordedAt as written`, async () => {
+      const name = stream();
+      const written = event('Detailed', { nested: { list: [1, 'two', null] }, text: 'ünïcødé ✓' });
+      await store.append(name, [written], { expectedRevision: 'any' });
+      const [read] = await store.readStream(name);
+      expect(read!.eventId).toBe(written.eventId);
+      expect(read!.data).toEqual(written.data);
+      expect(read!.metadata).toEqual(written.metadata);
+      expect(read!.recordedAt).toBe(written.metadata.recordedAt);
+      expect(read!.stream).toBe(name);
+    });
+
+    it(`[${adapterName}] reads an unknown stream as empty`, async () => {
+      expect(await store.readStream(stream('missing'))).toEqual([]);
+    });
+
+    it(`[${adapterName}] rejects a wrong expected revision with a typed error and appends nothing`, async () => {
+      const name = stream();
+      await store.append(name, [event()], { expectedRevision: 'no-stream' });
+      await expect(store.append(name, [event()], { expectedRevision: 'no-stream' })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      const error = await store.append(name, [event(), event()], { expectedRevision: 5n }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+      expect((error as WrongExpectedRevisionError).stream).toBe(name);
+      expect((error as WrongExpectedRevisionError).actual).toBe(0n);
+      await expect(store.append(stream(), [event()], { expectedRevision: 0n })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      expect(await store.readStream(name)).toHaveLength(1);
+      await store.append(name, [event()], { expectedRevision: 'any' });
+      expect(await store.readStream(name)).toHaveLength(2);
+    });
+
+    it(`[${adapterName}] lets exactly one of 20 racing appends at the same revision win`, async () => {
+      const name = stream();
+      await store.append(name, [event()], { expectedRevision: 'no-stream' });
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, () => store.append(name, [event('Raced')], { expectedRevision: 0n })),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const losers = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(losers).toHaveLength(19);
+      for (const loser of losers) expect(loser.reason).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(await store.readStream(name)).toHaveLength(2);
+    });
+
+    it(`[${adapterName}] treats a retried append of stored event ids as a no-op with the original result`, async () => {
+      const name = stream();
+      const events = [event('A'), event('B')];
+      const original = await store.append(name, events, { expectedRevision: 'no-stream' });
+      const retried = await store.append(name, events, { expectedRevision: 'no-stream' });
+      expect(retried).toEqual(original);
+      await store.append(name, [event('C')], { expectedRevision: 1n });
+      // A retry after the stream moved on is still recognised by its ids.
+      expect(await store.append(name, events, { expectedRevision: 'no-stream' })).toEqual(original);
+      expect(await store.readStream(name)).toHaveLength(3);
+    });
+
+    it(`[${adapterName}] rejects a stored event id with other content or in another stream`, async () => {
+      const name = stream();
+      const original = event('A', { n: 1 });
+      await store.append(name, [original], { expectedRevision: 'no-stream' });
+      await expect(
+        store.append(name, [{ ...original, data: { ...original.data, n: 2 } }], { expectedRevision: 'no-stream' }),
+      ).rejects.toBeInstanceOf(DuplicateEventIdError);
+      await expect(store.append(stream(), [original], { expectedRevision: 'any' })).rejects.toBeInstanceOf(DuplicateEventIdError);
+      expect(await store.readStream(name)).toHaveLength(1);
+    });
+
+    it(`[${adapterName}] appends a batch atomically: a duplicate id inside rolls back the whole batch`, async () => {
+      const stored = event('A');
+      await store.append(stream(), [stored], { expectedRevision: 'any' });
+      const name = stream();
+      await expect(store.append(name, [event('X'), stored], { expectedRevision: 'no-stream' })).rejects.toBeInstanceOf(DuplicateEventIdError);
+      expect(await store.readStream(name)).toEqual([]);
+      await store.append(name, [event('Y')], { expectedRevision: 'no-stream' });
+      expect(await store.readStream(name)).toHaveLength(1);
+    });
+
+    it(`[${adapterName}] reads the global log after a position, in batches, with strictly increasing positions`, async () => {
+      const start = await store.headPosition();
+      const names = [stream(), stream(), stream()];
+      for (let i = 0; i < 30; i++) await store.append(names[i % 3]!, [event('Logged', { i })], { expectedRevision: 'any' });
+      const all = await collect(store.readAll({ after: start, batchSize: 7 }));
+      expect(all).toHaveLength(30);
+      expect(all.map((e) => e.data.i)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+      all.forEach((e, i) => i > 0 && expect(e.position > all[i - 1]!.position).toBe(true));
+      expect(all[29]!.position).toBe(await store.headPosition());
+      const tail = await collect(store.readAll({ after: all[9]!.position, limit: 5 }));
+      expect(tail.map((e) => e.data.i)).toEqual([10, 11, 12, 13, 14]);
+    });
+
+    it(`[${adapterName}] subscribes: catches up, then follows live with no gap and no duplicate under concurrent appends`, async () => {
+      const start = await store.headPosition();
+      const names = Array.from({ length: 5 }, () => stream('sub'));
+      for (let i = 0; i < 40; i++) await store.append(names[i % 5]!, [event('Before', { i })], { expectedRevision: 'any' });
+      const subscription = store.subscribe({ after: start });
+      const received = take(subscription, 40 + 100);
+      const writers = names.map(async (name, w) => {
+        for (let i = 0; i < 20; i++) await store.append(name, [event('During', { w, i })], { expectedRevision: 'any' });
+      });
+      await Promise.all(writers);
+      const events = await received;
+      await subscription.close();
+      const positions = events.map((e) => e.position);
+      expect(new Set(positions).size).toBe(140);
+      positions.forEach((p, i) => i > 0 && expect(p > positions[i - 1]!).toBe(true));
+      const log = await collect(store.readAll({ after: start }));
+      expect(positions).toEqual(log.map((e) => e.position));
+    });
+
+    it(`[${adapterName}] subscribes from a position and ends iteration on close`, async () => {
+      const name = stream();
+      await store.append(name, [event('One'), event('Two'), event('Three')], { expectedRevision: 'no-stream' });
+      const [, second] = await store.readStream(name);
+      const subscription = store.subscribe({ after: second!.position });
+      const [next] = await take(subscription, 1);
+      expect(next!.type).toBe('Three');
+      await subscription.close();
+      const afterClose = await collect(subscription);
+      expect(afterClose).toEqual([]);
+    });
+
+    it(`[${adapterName}] keeps every event across a reopen`, async () => {
+      if (!fixture.reopen) return expect(adapterName).toBe('in-memory'); // only the in-memory adapter has no durable storage
+      const name = stream();
+      const written = await store.append(name, [event('Durable'), event('Durable')], { expectedRevision: 'no-stream' });
+      store = await fixture.reopen();
+      const read = await store.readStream(name);
+      expect(read).toHaveLength(2);
+      expect(await store.headPosition()).toBe(written.position);
+      const next = await store.append(name, [event('After')], { expectedRevision: 1n });
+      expect(next.position > written.position).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,3 @@
+export * from './sqlite/sqlite.event-store';
+export * from './in-memory/in-memory.event-store';
+export * from './tailing-subscription';

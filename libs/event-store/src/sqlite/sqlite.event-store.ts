@@ -1,0 +1,262 @@
+import Database from 'better-sqlite3';
+import {
+  DuplicateEventIdError,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '@annals/application';
+import { CommitSignal, tailingSubscription } from '../tailing-subscription';
+
+export interface SqliteEventStoreOptions {
+  /** File path, or ':memory:' for tests. */
+  readonly filename: string;
+  /** `full` (default) survives power loss; `normal` survives a process crash only. */
+  readonly synchronous?: 'full' | 'normal';
+  /** How long to wait on a lock held by another process before failing a transaction. */
+  readonly busyTimeoutMs?: number;
+}
+
+interface EventRow {
+  position: number | bigint;
+  stream: string;
+  revision: number | bigint;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+interface PendingAppend {
+  readonly stream: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedRevision: ExpectedRevision;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position    INTEGER PRIMARY KEY AUTOINCREMENT,
+  stream      TEXT    NOT NULL,
+  revision    INTEGER NOT NULL,
+  event_id    TEXT    NOT NULL,
+  type        TEXT    NOT NULL,
+  data        TEXT    NOT NULL,
+  metadata    TEXT    NOT NULL,
+  recorded_at TEXT    NOT NULL,
+  UNIQUE (stream, revision),
+  UNIQUE (event_id)
+);`;
+
+/**
+ * The embedded event store: one SQLite file in WAL mode with a single writer.
+ * Appends that arrive in the same tick are group-committed in one transaction (one fsync), each caller answered
+ * only after that commit, each stream's expected revision still checked on its own (a savepoint per append).
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly signal = new CommitSignal();
+  private queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly statements;
+
+  constructor(private readonly options: SqliteEventStoreOptions) {
+    this.db = new Database(options.filename, { timeout: options.busyTimeoutMs ?? 5000 });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    this.db.defaultSafeIntegers(true);
+    this.db.exec(SCHEMA);
+    this.statements = {
+      lastRevision: this.db.prepare<[string], { revision: bigint | null }>('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
+      insert: this.db.prepare('INSERT INTO events (stream, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      byEventId: this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?'),
+      readStream: this.db.prepare<[string, bigint], EventRow>('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision'),
+      readAfter: this.db.prepare<[bigint, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      head: this.db.prepare<[], { position: bigint | null }>('SELECT max(position) AS position FROM events'),
+      savepoint: this.db.prepare('SAVEPOINT append_one'),
+      release: this.db.prepare('RELEASE append_one'),
+      rollbackTo: this.db.prepare('ROLLBACK TO append_one'),
+    };
+  }
+
+  append(stream: string, events: readonly NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ stream, events, expectedRevision: options.expectedRevision, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** One transaction for every append queued since the last flush. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    if (!this.db.open) {
+      for (const pending of batch) pending.reject(new Error('The event store is closed'));
+      return;
+    }
+    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    try {
+      this.db.transaction(() => {
+        for (const pending of batch) outcomes.push(this.appendOne(pending));
+      }).immediate();
+    } catch (error) {
+      // The commit itself failed (disk full, lock timeout): nobody was acknowledged, everybody hears why.
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    batch.forEach((pending, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) pending.resolve(outcome.result);
+      else pending.reject(outcome.error);
+    });
+    if (outcomes.some((outcome) => outcome.ok)) this.signal.notify();
+  }
+
+  private appendOne(pending: PendingAppend): { ok: true; result: AppendResult } | { ok: false; error: unknown } {
+    const { stream, events, expectedRevision } = pending;
+    const statements = this.statements;
+    try {
+      const retried = this.findIdempotentRetry(pending);
+      if (retried) return { ok: true, result: retried };
+      const last = statements.lastRevision.get(stream)?.revision ?? null;
+      const actual = last === null ? ('no-stream' as const) : last;
+      const matches = expectedRevision === 'any' || (expectedRevision === 'no-stream' ? last === null : last === expectedRevision);
+      if (!matches) return { ok: false, error: new WrongExpectedRevisionError(stream, expectedRevision, actual) };
+
+      statements.savepoint.run();
+      try {
+        let revision = last === null ? -1n : last;
+        let position = 0n;
+        const fallbackRecordedAt = new Date().toISOString();
+        for (const event of events) {
+          revision += 1n;
+          const recordedAt = typeof event.metadata.recordedAt === 'string' ? event.metadata.recordedAt : fallbackRecordedAt;
+          const info = statements.insert.run(stream, revision, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt);
+          position = BigInt(info.lastInsertRowid);
+        }
+        statements.release.run();
+        return { ok: true, result: { revision, position } };
+      } catch (error) {
+        statements.rollbackTo.run();
+        statements.release.run();
+        if (isUniqueViolation(error, 'event_id')) {
+          const duplicate = events.find((event) => statements.byEventId.get(event.eventId));
+          return { ok: false, error: new DuplicateEventIdError(duplicate?.eventId ?? events[0]!.eventId) };
+        }
+        throw error;
+      }
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+
+  /** A retry of an append that already committed: the same ids, in the same stream, at the same revisions, with the same content. */
+  private findIdempotentRetry({ stream, events, expectedRevision }: PendingAppend): AppendResult | undefined {
+    const first = this.statements.byEventId.get(events[0]!.eventId);
+    if (!first) return undefined;
+    const firstRevision = BigInt(first.revision);
+    const expectedFirst = expectedRevision === 'any' ? firstRevision : expectedRevision === 'no-stream' ? 0n : expectedRevision + 1n;
+    let result: AppendResult | undefined;
+    for (const [index, event] of events.entries()) {
+      const stored = index === 0 ? first : this.statements.byEventId.get(event.eventId);
+      const same =
+        stored !== undefined &&
+        stored.stream === stream &&
+        BigInt(stored.revision) === expectedFirst + BigInt(index) &&
+        stored.type === event.type &&
+        stored.data === JSON.stringify(event.data);
+      if (!same) throw new DuplicateEventIdError(event.eventId);
+      result = { revision: BigInt(stored.revision), position: BigInt(stored.position) };
+    }
+    return result;
+  }
+
+  readStream(stream: string, options: { fromRevision?: bigint } = {}): Promise<RecordedEvent[]> {
+    return Promise.resolve(this.statements.readStream.all(stream, options.fromRevision ?? 0n).map(toRecorded));
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    let after = options.after ?? 0n;
+    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    const batchSize = options.batchSize ?? 1000;
+    while (remaining > 0) {
+      const rows = this.statements.readAfter.all(after, Math.min(batchSize, remaining));
+      for (const row of rows) yield toRecorded(row);
+      if (rows.length < Math.min(batchSize, remaining)) return;
+      remaining -= rows.length;
+      after = BigInt(rows[rows.length - 1]!.position);
+    }
+  }
+
+  /** Synchronous batch read, for callers that stream the log fast (rebuilds, benchmarks). */
+  readBatch(after: bigint, limit: number): RecordedEvent[] {
+    return this.statements.readAfter.all(after, limit).map(toRecorded);
+  }
+
+  subscribe(options: SubscribeOptions = {}): Subscription {
+    const subscription = tailingSubscription((after, limit) => this.readBatch(after, limit), this.signal, { after: options.after });
+    this.subscriptions.add(subscription);
+    return {
+      [Symbol.asyncIterator]: () => subscription[Symbol.asyncIterator](),
+      close: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.close();
+      },
+    };
+  }
+
+  headPosition(): Promise<bigint> {
+    return Promise.resolve(this.statements.head.get()?.position ?? 0n);
+  }
+
+  ping(): Promise<boolean> {
+    try {
+      this.db.prepare('SELECT 1').get();
+      return Promise.resolve(true);
+    } catch {
+      return Promise.resolve(false);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    // Let appends already queued commit: an acknowledged write is never dropped at shutdown.
+    if (this.queue.length > 0) this.flush();
+    if (this.db.open) this.db.close();
+  }
+
+  get filename(): string {
+    return this.options.filename;
+  }
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    position: BigInt(row.position),
+    stream: row.stream,
+    revision: BigInt(row.revision),
+    eventId: row.event_id,
+    type: row.type,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    recordedAt: row.recorded_at,
+  };
+}
+
+function isUniqueViolation(error: unknown, column: string): boolean {
+  return error instanceof Error && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && error.message.includes(column);
+}
