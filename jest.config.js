@@ -10,11 +10,12 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
+const swcJs = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
 const moduleNameMapper = {
   '^@annals/(domain|application|event-store|projections|read-store)$': '<rootDir>/libs/$1/src',
   '^@annals/(domain|application|event-store|projections|read-store)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
-const base = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node', setupFiles: ['<rootDir>/test/support/setup-env.js'] };
+const base = { transform: { '^.+\\.ts$': swc, '^.+/node_modules/@nestjs/.+\\.js$': swcJs }, transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'], moduleNameMapper, testEnvironment: 'node', setupFiles: ['<rootDir>/test/support/setup-env.js'] };
 
 module.exports = {
   projects: [

@@ -1,0 +1,93 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import {
+  CorrectDevelopmentHandler,
+  DevelopmentLocator,
+  GetCountryMembershipsHandler,
+  GetDevelopmentHandler,
+  GetMembersHandler,
+  GetOrganizationHandler,
+  GetPresidenciesHandler,
+  GetPresidencyOnHandler,
+  GetTimelineHandler,
+  ListOrganizationsHandler,
+  RecordDevelopmentHandler,
+  RegisterOrganizationHandler,
+  RetractDevelopmentHandler,
+  StreamWriter,
+} from '@annals/application';
+import { ApiKeyGuard } from './access/api-key.guard';
+import type { AppConfig } from './config/app-config';
+import { DevelopmentReadsController } from './developments/development-reads.controller';
+import { DevelopmentWrites } from './developments/development-writes';
+import { DevelopmentsController } from './developments/developments.controller';
+import { HealthController } from './health/health.controller';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { ReadConsistency } from './http/read-consistency';
+import { ImportController } from './imports/import.controller';
+import { NdjsonImport } from './imports/ndjson-import';
+import { OperationsController } from './operations/operations.controller';
+import { OrganizationsController } from './organizations/organizations.controller';
+import { AnnalsLifecycle } from './persistence/annals-lifecycle';
+import { PersistenceModule } from './persistence/persistence.module';
+import { TimelineResponder } from './timelines/timeline-responder';
+import { TimelinesController } from './timelines/timelines.controller';
+
+const COMMAND_HANDLERS = [RecordDevelopmentHandler, CorrectDevelopmentHandler, RetractDevelopmentHandler, RegisterOrganizationHandler];
+const QUERY_HANDLERS = [
+  GetTimelineHandler,
+  GetDevelopmentHandler,
+  ListOrganizationsHandler,
+  GetOrganizationHandler,
+  GetMembersHandler,
+  GetPresidenciesHandler,
+  GetPresidencyOnHandler,
+  GetCountryMembershipsHandler,
+];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // Keys never reach the logs.
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+          },
+        }),
+        CqrsModule.forRoot(),
+        TerminusModule,
+        PersistenceModule.forRoot(config),
+      ],
+      controllers: [
+        DevelopmentsController,
+        DevelopmentReadsController,
+        TimelinesController,
+        OrganizationsController,
+        ImportController,
+        OperationsController,
+        HealthController,
+      ],
+      providers: [
+        ...COMMAND_HANDLERS,
+        ...QUERY_HANDLERS,
+        StreamWriter,
+        DevelopmentLocator,
+        DevelopmentWrites,
+        NdjsonImport,
+        ReadConsistency,
+        TimelineResponder,
+        AnnalsLifecycle,
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+      ],
+    };
+  }
+}

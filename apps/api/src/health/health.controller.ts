@@ -1,0 +1,55 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { sql } from 'kysely';
+import { EVENT_STORE, type EventStore } from '@annals/application';
+import { ProjectionRunner } from '@annals/projections';
+import type { ReadDatabase } from '@annals/read-store';
+import { RequireScope } from '../access/require-scope.decorator';
+import { READ_DATABASE } from '../persistence/persistence.module';
+
+/** How far behind the log the views may be and still count as ready. */
+const MAX_READY_LAG = 1000n;
+
+@ApiTags('health')
+@RequireScope('public')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_DATABASE) private readonly read: ReadDatabase,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      async () => {
+        const indicator = this.indicators.check('eventStore');
+        return (await this.store.ping().catch(() => false)) ? indicator.up() : indicator.down({ reason: 'the event store does not answer' });
+      },
+      async () => {
+        const indicator = this.indicators.check('readStore');
+        const ok = await sql`SELECT 1`.execute(this.read.db).then(() => true, () => false);
+        return ok ? indicator.up() : indicator.down({ reason: 'the read store does not answer' });
+      },
+      async () => {
+        const indicator = this.indicators.check('projections');
+        const head = await this.store.headPosition().catch(() => undefined);
+        const lag = head === undefined ? undefined : head - this.runner.position;
+        if (!this.runner.healthy) return indicator.down({ reason: 'a projection failed and is retrying' });
+        if (lag === undefined || lag > MAX_READY_LAG) return indicator.down({ lag: lag === undefined ? null : Number(lag) });
+        return indicator.up({ lag: Number(lag) });
+      },
+    ]);
+  }
+}

@@ -1,0 +1,51 @@
+import { partialDate } from '@annals/domain';
+import type { TimelineCursor, TimelineQuery, TimelineScope } from '@annals/application';
+import { ProblemException } from '../http/problem';
+import type { TimelineQueryDto } from './timeline-query.dto';
+
+/** Opaque keyset cursors: base64url of the last entry's sort key and the order it was read in. */
+export function encodeCursor(cursor: TimelineCursor, order: 'asc' | 'desc'): string {
+  return Buffer.from(JSON.stringify([cursor.start, cursor.position, order])).toString('base64url');
+}
+
+function decodeCursor(text: string, order: 'asc' | 'desc'): TimelineCursor {
+  const invalid = () => new ProblemException('VALIDATION_FAILED', 'cursor is not one this service issued', [{ field: 'cursor', message: 'cursor is invalid' }]);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3) throw invalid();
+  const [start, position, cursorOrder] = parsed as unknown[];
+  if (typeof start !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(start) || !Number.isSafeInteger(position) || cursorOrder !== order) throw invalid();
+  return { start, position: position as number };
+}
+
+export function parseInstant(text: string | undefined, field: string): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new ProblemException('VALIDATION_FAILED', `${field} must be an ISO instant`, [{ field, message: `${field} must be an ISO instant` }]);
+  return ms;
+}
+
+/** From validated query parameters to the read store's query. */
+export function timelineQuery(scope: TimelineScope, dto: TimelineQueryDto): TimelineQuery {
+  const order = dto.order ?? 'asc';
+  const fromDay = dto.from ? partialDate(dto.from).start : undefined;
+  const toDayExclusive = dto.to ? partialDate(dto.to).endExclusive : undefined;
+  if (fromDay && toDayExclusive && toDayExclusive <= fromDay) {
+    throw new ProblemException('VALIDATION_FAILED', 'to must not precede from', [{ field: 'to', message: 'to must not precede from' }]);
+  }
+  return {
+    scope,
+    ...(fromDay ? { fromDay } : {}),
+    ...(toDayExclusive ? { toDayExclusive } : {}),
+    ...(dto.kinds ? { kinds: dto.kinds } : {}),
+    limit: dto.limit ?? 50,
+    ...(dto.cursor ? { cursor: decodeCursor(dto.cursor, order) } : {}),
+    order,
+    ...(dto.asKnownAt ? { asKnownAt: parseInstant(dto.asKnownAt, 'asKnownAt') } : {}),
+    includeRetracted: dto.includeRetracted === 'true',
+  };
+}

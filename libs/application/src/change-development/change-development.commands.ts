@@ -1,0 +1,20 @@
+import type { Source } from '@annals/domain';
+import type { WriteContext } from '../writing/write-context';
+
+export class CorrectDevelopmentCommand {
+  constructor(
+    readonly developmentId: string,
+    readonly changes: Record<string, unknown>,
+    readonly reason: string,
+    readonly sources: readonly Source[] | undefined,
+    readonly context: WriteContext,
+  ) {}
+}
+
+export class RetractDevelopmentCommand {
+  constructor(
+    readonly developmentId: string,
+    readonly reason: string,
+    readonly context: WriteContext,
+  ) {}
+}

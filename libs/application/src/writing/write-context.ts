@@ -1,0 +1,19 @@
+/** Who asked, and in answer to what: carried into every event's metadata. */
+export interface WriteContext {
+  readonly actor: string;
+  readonly correlationId: string;
+  readonly causationId?: string;
+}
+
+export const ANONYMOUS: WriteContext = { actor: 'anonymous', correlationId: '00000000-0000-0000-0000-000000000000' };
+
+export interface WriteResult {
+  readonly developmentId: string;
+  readonly kind: string;
+  readonly eventId: string;
+  readonly stream: string;
+  readonly revision: number;
+  readonly position: string;
+  /** False when an idempotent retry found the write already done. */
+  readonly created: boolean;
+}

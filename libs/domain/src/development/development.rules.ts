@@ -1,0 +1,46 @@
+import { DomainError } from '../errors';
+import { partialDate } from '../values/partial-date';
+import type { AnyContent, DevelopmentKind } from './development.types';
+
+/** Rules that span fields, checked on recorded and on corrected content alike. */
+export function checkContent(content: AnyContent): void {
+  if (content.endsOn !== undefined && partialDate(content.endsOn).endExclusive <= partialDate(content.occurredOn).start) {
+    throw new DomainError('VALIDATION_FAILED', 'endsOn must not precede occurredOn', [
+      { field: 'endsOn', message: 'endsOn must not precede occurredOn' },
+    ]);
+  }
+  if ('termEndsOn' in content && content.termEndsOn !== undefined && partialDate(content.termEndsOn).endExclusive <= partialDate(content.occurredOn).start) {
+    throw new DomainError('VALIDATION_FAILED', 'termEndsOn must not precede occurredOn', [
+      { field: 'termEndsOn', message: 'termEndsOn must not precede occurredOn' },
+    ]);
+  }
+  if ('from' in content && content.from !== undefined && content.from === content.to) {
+    throw new DomainError('VALIDATION_FAILED', 'a presidency cannot be handed over to its own holder', [
+      { field: 'to', message: 'to must differ from from' },
+    ]);
+  }
+}
+
+/** The fields a correction may not change: the organization whose stream holds the development. */
+export function checkChanges(kind: DevelopmentKind, changes: Record<string, unknown>): void {
+  if (Object.keys(changes).length === 0) {
+    throw new DomainError('VALIDATION_FAILED', 'changes must name at least one field', [{ field: 'changes', message: 'changes must not be empty' }]);
+  }
+  if (kind !== 'meeting' && 'organization' in changes) {
+    throw new DomainError('VALIDATION_FAILED', 'the organization a development belongs to cannot be corrected; retract it and record it again', [
+      { field: 'changes.organization', message: 'organization cannot be changed' },
+    ]);
+  }
+}
+
+/** Key-order independent JSON, so that equal content compares equal. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

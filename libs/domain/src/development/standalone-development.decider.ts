@@ -1,0 +1,58 @@
+import { DomainError } from '../errors';
+import { CREATION_EVENT_TYPES, DEVELOPMENT_CORRECTED, DEVELOPMENT_RETRACTED, type DomainEvent } from './development.events';
+import type { CorrectDevelopment, DevelopmentCommand } from './development.commands';
+import { evolveDevelopment, applyChanges, type DevelopmentState, type EventLike } from './development.state';
+import { canonicalJson, checkChanges, checkContent } from './development.rules';
+
+/** Decider for developments with a stream of their own (meetings, peace summits). State: the development or nothing. */
+export type StandaloneState = DevelopmentState | undefined;
+
+export const evolveStandalone = (state: StandaloneState, event: EventLike): StandaloneState => evolveDevelopment(state, event);
+
+/** Returns the events to append; an empty list means an idempotent retry that changes nothing. */
+export function decideStandalone(command: DevelopmentCommand, state: StandaloneState): DomainEvent[] {
+  switch (command.type) {
+    case 'RecordDevelopment': {
+      const { development, developmentId } = command;
+      if (state) {
+        const same = state.kind === development.kind && canonicalJson(state.original) === canonicalJson(development.content);
+        if (same) return [];
+        throw new DomainError('IDEMPOTENCY_CONFLICT', `Development ${developmentId} was already recorded with other content`);
+      }
+      checkContent(development.content);
+      return [{ type: CREATION_EVENT_TYPES[development.kind], data: { developmentId, ...development.content } }];
+    }
+    case 'CorrectDevelopment': {
+      const current = requireLive(state, command.developmentId);
+      checkChanges(current.kind, command.changes);
+      checkContent(applyChanges(current.content, command.changes));
+      return [correctedEvent(current, command)];
+    }
+    case 'RetractDevelopment': {
+      const current = requireLive(state, command.developmentId);
+      return [{ type: DEVELOPMENT_RETRACTED, data: { developmentId: current.developmentId, kind: current.kind, reason: command.reason } }];
+    }
+  }
+}
+
+export function requireLive(state: DevelopmentState | undefined, developmentId: string): DevelopmentState {
+  if (!state) throw new DomainError('DEVELOPMENT_NOT_FOUND', `No development ${developmentId}`);
+  if (state.retracted) throw new DomainError('DEVELOPMENT_RETRACTED', `Development ${developmentId} was retracted`);
+  return state;
+}
+
+export function correctedEvent(
+  current: DevelopmentState,
+  command: Pick<CorrectDevelopment, 'changes' | 'reason' | 'sources'>,
+): DomainEvent {
+  return {
+    type: DEVELOPMENT_CORRECTED,
+    data: {
+      developmentId: current.developmentId,
+      kind: current.kind,
+      changes: command.changes,
+      reason: command.reason,
+      ...(command.sources ? { sources: command.sources } : {}),
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { startOf } from '../values/partial-date';
+import type { MembershipEndingReason, MembershipStatus } from '../development/development.types';
+
+/** A recorded approval or ending, reduced to what membership periods need. */
+export type MembershipFact =
+  | {
+      readonly kind: 'membership-approval';
+      readonly developmentId: string;
+      readonly country: string;
+      readonly status: MembershipStatus;
+      /** `effectiveOn`, or `occurredOn` when absent. */
+      readonly effectiveOn: string;
+      /** Recording order, breaking ties between facts of the same day. */
+      readonly sequence: number;
+    }
+  | {
+      readonly kind: 'membership-ending';
+      readonly developmentId: string;
+      readonly country: string;
+      readonly reason: MembershipEndingReason;
+      readonly effectiveOn: string;
+      readonly sequence: number;
+    };
+
+export interface MembershipPeriod {
+  readonly country: string;
+  readonly status: MembershipStatus;
+  /** Partial date as recorded, and the first day it counts from. */
+  readonly since: string;
+  readonly start: string;
+  readonly until?: string;
+  /** First day it no longer holds (exclusive), when it ended. */
+  readonly end?: string;
+  readonly approvalId: string;
+  readonly endingId?: string;
+  readonly endReason?: MembershipEndingReason | 'status-change';
+}
+
+export type MembershipViolation = { readonly code: 'MEMBERSHIP_ALREADY_ACTIVE' | 'MEMBERSHIP_NOT_ACTIVE'; readonly fact: MembershipFact };
+
+const byValidTime = (a: MembershipFact, b: MembershipFact) =>
+  startOf(a.effectiveOn).localeCompare(startOf(b.effectiveOn)) || a.sequence - b.sequence;
+
+/**
+ * Walks one country's facts in valid-time order. A membership holds on [effective date, ending date).
+ * An approval with another status while active changes the status (observer → member); the same status again,
+ * or an ending while nothing holds, is a violation, reported and otherwise ignored so reads stay total.
+ */
+export function walkMemberships(facts: readonly MembershipFact[]): { periods: MembershipPeriod[]; violations: MembershipViolation[] } {
+  const periods: MembershipPeriod[] = [];
+  const violations: MembershipViolation[] = [];
+  const open = new Map<string, MembershipPeriod>();
+  for (const fact of [...facts].sort(byValidTime)) {
+    const current = open.get(fact.country);
+    if (fact.kind === 'membership-approval') {
+      if (current && current.status === fact.status) {
+        violations.push({ code: 'MEMBERSHIP_ALREADY_ACTIVE', fact });
+        continue;
+      }
+      if (current) periods.push({ ...current, until: fact.effectiveOn, end: startOf(fact.effectiveOn), endReason: 'status-change' });
+      open.set(fact.country, {
+        country: fact.country,
+        status: fact.status,
+        since: fact.effectiveOn,
+        start: startOf(fact.effectiveOn),
+        approvalId: fact.developmentId,
+      });
+    } else {
+      if (!current) {
+        violations.push({ code: 'MEMBERSHIP_NOT_ACTIVE', fact });
+        continue;
+      }
+      periods.push({ ...current, until: fact.effectiveOn, end: startOf(fact.effectiveOn), endingId: fact.developmentId, endReason: fact.reason });
+      open.delete(fact.country);
+    }
+  }
+  periods.push(...open.values());
+  return { periods: periods.sort((a, b) => a.country.localeCompare(b.country) || a.start.localeCompare(b.start)), violations };
+}
+
+/** The periods holding on a day (`YYYY-MM-DD`), one per country at most. */
+export const heldOn = <P extends MembershipPeriod>(periods: readonly P[], day: string): P[] =>
+  periods.filter((p) => p.start <= day && (p.end === undefined || day < p.end));
+
+/**
+ * The invariant check for adding or changing one fact: it must be valid itself, and must not make the next
+ * fact of the same country invalid. Inconsistencies elsewhere (left by retractions) do not block it.
+ */
+export function checkMembershipFact(others: readonly MembershipFact[], fact: MembershipFact): MembershipViolation | undefined {
+  const sameCountry = others.filter((other) => other.country === fact.country && other.developmentId !== fact.developmentId);
+  const before = walkMemberships(sameCountry).violations;
+  const after = walkMemberships([...sameCountry, fact]).violations;
+  const own = after.find((v) => v.fact.developmentId === fact.developmentId);
+  if (own) return own;
+  const known = new Set(before.map((v) => v.fact.developmentId));
+  return after.find((v) => !known.has(v.fact.developmentId));
+}

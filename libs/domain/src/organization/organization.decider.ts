@@ -1,0 +1,131 @@
+import { DomainError } from '../errors';
+import {
+  CREATION_EVENT_TYPES,
+  ORGANIZATION_REGISTERED,
+  DEVELOPMENT_RETRACTED,
+  type DomainEvent,
+  type OrganizationRegisteredData,
+} from '../development/development.events';
+import type { DevelopmentCommand } from '../development/development.commands';
+import { applyChanges, evolveDevelopment, type DevelopmentState, type EventLike } from '../development/development.state';
+import { canonicalJson, checkChanges, checkContent } from '../development/development.rules';
+import { correctedEvent, requireLive } from '../development/standalone-development.decider';
+import { isOrganizationKind, type AnyContent, type DevelopmentKind } from '../development/development.types';
+import { checkMembershipFact, type MembershipFact } from '../membership/membership-periods';
+import { checkHandover, type HandoverFact } from '../presidency/presidency-periods';
+
+/** One organization's stream: its registration and every development whose invariants span it. */
+export interface OrganizationState {
+  readonly code: string;
+  readonly registration?: Omit<OrganizationRegisteredData, 'developmentId'>;
+  /** By development id, each with the order it was first recorded in. */
+  readonly developments: ReadonlyMap<string, DevelopmentState & { readonly sequence: number }>;
+}
+
+export interface RegisterOrganization {
+  readonly type: 'RegisterOrganization';
+  readonly developmentId: string;
+  readonly code: string;
+  readonly name: string;
+  readonly wikidataId?: string;
+}
+
+export type OrganizationCommand = RegisterOrganization | DevelopmentCommand;
+
+export const initialOrganizationState = (code: string): OrganizationState => ({ code, developments: new Map() });
+
+export function evolveOrganization(state: OrganizationState, event: EventLike): OrganizationState {
+  if (event.type === ORGANIZATION_REGISTERED) {
+    const { developmentId: _id, ...registration } = event.data as unknown as OrganizationRegisteredData;
+    return { ...state, registration };
+  }
+  const developmentId = event.data.developmentId;
+  if (typeof developmentId !== 'string') return state;
+  const before = state.developments.get(developmentId);
+  const after = evolveDevelopment(before, event);
+  if (!after || after === before) return state;
+  const developments = new Map(state.developments);
+  developments.set(developmentId, { ...after, sequence: before?.sequence ?? state.developments.size });
+  return { ...state, developments };
+}
+
+export function decideOrganization(command: OrganizationCommand, state: OrganizationState): DomainEvent[] {
+  if (command.type === 'RegisterOrganization') {
+    if (state.registration) throw new DomainError('ORGANIZATION_EXISTS', `Organization ${state.code} already exists`);
+    const { code, name, wikidataId, developmentId } = command;
+    return [{ type: ORGANIZATION_REGISTERED, data: { developmentId, code, name, ...(wikidataId ? { wikidataId } : {}) } }];
+  }
+  if (!state.registration) throw new DomainError('UNKNOWN_ORGANIZATION', `Unknown organization ${state.code}`);
+  switch (command.type) {
+    case 'RecordDevelopment': {
+      const { development, developmentId } = command;
+      const existing = state.developments.get(developmentId);
+      if (existing) {
+        const same = existing.kind === development.kind && canonicalJson(existing.original) === canonicalJson(development.content);
+        if (same) return [];
+        throw new DomainError('IDEMPOTENCY_CONFLICT', `Development ${developmentId} was already recorded with other content`);
+      }
+      checkContent(development.content);
+      checkInvariants(state, developmentId, development.kind, development.content, state.developments.size);
+      return [{ type: CREATION_EVENT_TYPES[development.kind], data: { developmentId, ...development.content } }];
+    }
+    case 'CorrectDevelopment': {
+      const current = requireLive(state.developments.get(command.developmentId), command.developmentId);
+      checkChanges(current.kind, command.changes);
+      const content = applyChanges(current.content, command.changes);
+      checkContent(content);
+      checkInvariants(state, current.developmentId, current.kind, content, state.developments.get(current.developmentId)!.sequence);
+      return [correctedEvent(current, command)];
+    }
+    case 'RetractDevelopment': {
+      // Retracting removes a wrong fact; it is never blocked by the facts around it.
+      const current = requireLive(state.developments.get(command.developmentId), command.developmentId);
+      return [{ type: DEVELOPMENT_RETRACTED, data: { developmentId: current.developmentId, kind: current.kind, reason: command.reason } }];
+    }
+  }
+}
+
+function checkInvariants(state: OrganizationState, developmentId: string, kind: DevelopmentKind, content: AnyContent, sequence: number): void {
+  if (!isOrganizationKind(kind)) return;
+  const live = [...state.developments.values()].filter((d) => !d.retracted && d.developmentId !== developmentId);
+  if (kind === 'membership-approval' || kind === 'membership-ending') {
+    const fact = membershipFact({ developmentId, kind, content, sequence });
+    if (!fact) return;
+    const violation = checkMembershipFact(live.map(membershipFact).filter((f): f is MembershipFact => f !== undefined), fact);
+    if (violation) {
+      const { country } = violation.fact;
+      const message =
+        violation.code === 'MEMBERSHIP_ALREADY_ACTIVE'
+          ? `${country} already holds ${state.code} membership on ${violation.fact.effectiveOn}`
+          : `${country} does not hold ${state.code} membership on ${violation.fact.effectiveOn}`;
+      throw new DomainError(violation.code, message);
+    }
+  }
+  if (kind === 'presidency-handover') {
+    const fact = handoverFact({ developmentId, kind, content, sequence });
+    if (!fact) return;
+    const violation = checkHandover(live.map(handoverFact).filter((f): f is HandoverFact => f !== undefined), fact);
+    if (violation?.code === 'PRESIDENCY_HOLDER_MISMATCH') {
+      throw new DomainError(violation.code, `${fact.from ?? '?'} did not hold the ${state.code} presidency on ${fact.on}`);
+    }
+    if (violation) throw new DomainError(violation.code, `Handing over to ${fact.to} on ${fact.on} contradicts the next known handover of ${state.code}`);
+  }
+}
+
+type FactSource = Pick<DevelopmentState, 'developmentId' | 'kind' | 'content'> & { readonly sequence: number };
+
+/** Reduces an approval or ending to a membership fact (undefined for other kinds). */
+export function membershipFact({ developmentId, kind, content, sequence }: FactSource): MembershipFact | undefined {
+  if (kind === 'membership-approval' && 'status' in content) {
+    return { kind, developmentId, country: content.country, status: content.status, effectiveOn: content.effectiveOn ?? content.occurredOn, sequence };
+  }
+  if (kind === 'membership-ending' && 'reason' in content && 'country' in content) {
+    return { kind, developmentId, country: content.country, reason: content.reason, effectiveOn: content.occurredOn, sequence };
+  }
+  return undefined;
+}
+
+export function handoverFact({ developmentId, kind, content, sequence }: FactSource): HandoverFact | undefined {
+  if (kind !== 'presidency-handover' || !('to' in content)) return undefined;
+  return { developmentId, from: content.from, to: content.to, on: content.occurredOn, termEndsOn: content.termEndsOn, sequence };
+}

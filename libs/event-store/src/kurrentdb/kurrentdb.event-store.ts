@@ -1,0 +1,194 @@
+/**
+ * The EventStore port on KurrentDB (formerly EventStoreDB), through the official client. Appends and
+ * subscriptions go over the client's grpc-js channel; stream and $all reads over its native bridge (a second
+ * connection from the same connection string).
+ */
+import {
+  BACKWARDS,
+  END,
+  KurrentDBClient,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  excludeSystemEvents,
+  type ReadPosition,
+} from '@kurrent/kurrentdb-client';
+import {
+  DuplicateEventIdError,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '@annals/application';
+import {
+  actualRevisionOf,
+  canonicalJson,
+  eventDataOf,
+  isSystemStream,
+  readPositionOf,
+  recordedEventOf,
+  streamStateOf,
+} from './kurrentdb.mapper';
+import { KurrentDbSubscription, type ResubscribePolicy } from './kurrentdb.subscription';
+
+export interface KurrentDbEventStoreOptions {
+  /** e.g. `kurrentdb://localhost:2113?tls=false`, or several nodes for a cluster. */
+  readonly connectionString: string;
+  /** Events per round trip of `readAll` when the caller gives no `batchSize`. */
+  readonly readBatchSize?: number;
+  /** Backoff between resubscriptions after a subscription fails. */
+  readonly resubscribe?: ResubscribePolicy;
+  /** How long `ping()` waits for an answer. */
+  readonly pingTimeoutMs?: number;
+}
+
+const DEFAULT_READ_BATCH_SIZE = 500;
+const DEFAULT_RESUBSCRIBE: ResubscribePolicy = { initialDelayMs: 100, maxDelayMs: 5_000 };
+const DEFAULT_PING_TIMEOUT_MS = 2_000;
+/** Page size of the backward scan for the head: system events in `$` streams are rare, so one page is typical. */
+const HEAD_SCAN_PAGE = 32;
+
+export class KurrentDbEventStore implements EventStore {
+  private readonly client: KurrentDBClient;
+  private readonly readBatchSize: number;
+  private readonly resubscribePolicy: ResubscribePolicy;
+  private readonly pingTimeoutMs: number;
+  private readonly subscriptions = new Set<KurrentDbSubscription>();
+  private closing: Promise<void> | undefined;
+
+  constructor(options: KurrentDbEventStoreOptions) {
+    this.client = KurrentDBClient.connectionString(options.connectionString);
+    this.readBatchSize = options.readBatchSize ?? DEFAULT_READ_BATCH_SIZE;
+    this.resubscribePolicy = options.resubscribe ?? DEFAULT_RESUBSCRIBE;
+    this.pingTimeoutMs = options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS;
+  }
+
+  async append(stream: string, events: readonly NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    let lastRevision: bigint;
+    try {
+      const result = await this.client.appendToStream(stream, events.map(eventDataOf), { streamState: streamStateOf(options.expectedRevision) });
+      lastRevision = result.nextExpectedRevision;
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) {
+        throw new WrongExpectedRevisionError(stream, options.expectedRevision, actualRevisionOf(error.actualState));
+      }
+      throw error;
+    }
+    return this.confirmStored(stream, events, lastRevision);
+  }
+
+  /**
+   * The server answers an append of already-stored event ids (same stream, same revisions) with success and the
+   * original result, comparing ids only, and its answer does not say whether it wrote or recognised a retry.
+   * So every append reads back what sits at its revisions: our events prove a write or a true retry; the same
+   * ids with other content (or ids found elsewhere by the server's best-effort `any` check) are a duplicate.
+   * This read also gives the position of the stored event, which an old server leaves out on a retry.
+   */
+  private async confirmStored(stream: string, events: readonly NewEvent[], lastRevision: bigint): Promise<AppendResult> {
+    const firstRevision = lastRevision - BigInt(events.length - 1);
+    const stored = firstRevision < 0n ? [] : await this.readStreamRange(stream, firstRevision, events.length);
+    events.forEach((event, index) => {
+      const found = stored[index];
+      const same =
+        found?.eventId === event.eventId &&
+        found.revision === firstRevision + BigInt(index) &&
+        found.type === event.type &&
+        canonicalJson(found.data) === canonicalJson(event.data);
+      if (!same) throw new DuplicateEventIdError(event.eventId);
+    });
+    return { revision: lastRevision, position: stored[stored.length - 1]!.position };
+  }
+
+  readStream(stream: string, options: { fromRevision?: bigint } = {}): Promise<RecordedEvent[]> {
+    return this.readStreamRange(stream, options.fromRevision ?? 0n, Number.MAX_SAFE_INTEGER);
+  }
+
+  private async readStreamRange(stream: string, fromRevision: bigint, maxCount: number): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    try {
+      for await (const resolved of this.client.readStream(stream, { fromRevision, maxCount })) events.push(recordedEventOf(resolved));
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+
+  /** Reads $all in pages of `batchSize`, so memory stays bounded by one page whatever the log size. */
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    const batchSize = Math.max(1, options.batchSize ?? this.readBatchSize);
+    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    let after = options.after ?? 0n;
+    while (remaining > 0) {
+      const wanted = Math.min(batchSize, remaining);
+      // A read starts AT its position, so the page asks for one more and drops the event already delivered.
+      const maxCount = after === 0n ? wanted : wanted + 1;
+      const page = await this.readAllPage(readPositionOf(after), maxCount);
+      const fresh = page.events.filter((event) => event.position > after && !isSystemStream(event.stream)).slice(0, wanted);
+      for (const event of fresh) {
+        yield event;
+        after = event.position;
+        remaining--;
+      }
+      if (page.received < maxCount) return; // the log ended within this page
+      if (fresh.length === 0) after = page.lastPosition ?? after; // a page of `$`-stream events only: skip it
+    }
+  }
+
+  private async readAllPage(fromPosition: ReadPosition, maxCount: number, backwards = false): Promise<{ events: RecordedEvent[]; received: number; lastPosition?: bigint }> {
+    const events: RecordedEvent[] = [];
+    const reading = this.client.readAll({ fromPosition, maxCount, filter: excludeSystemEvents(), ...(backwards ? { direction: BACKWARDS } : {}) });
+    for await (const resolved of reading) events.push(recordedEventOf(resolved));
+    return { events, received: events.length, lastPosition: events[events.length - 1]?.position };
+  }
+
+  subscribe(options: SubscribeOptions = {}): Subscription {
+    const subscription = new KurrentDbSubscription(this.client, options.after ?? 0n, this.resubscribePolicy, () =>
+      this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** The newest non-system event, found by reading $all backwards (the filter skips `$` types server-side). */
+  async headPosition(): Promise<bigint> {
+    let from: ReadPosition = END;
+    for (;;) {
+      const page = await this.readAllPage(from, HEAD_SCAN_PAGE, true);
+      const head = page.events.find((event) => !isSystemStream(event.stream));
+      if (head) return head.position;
+      if (page.received < HEAD_SCAN_PAGE || page.lastPosition === undefined) return 0n;
+      from = readPositionOf(page.lastPosition); // backward reads return the events before their position
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.pingTimeoutMs);
+    });
+    const answer = this.headPosition().then(
+      () => true,
+      () => false,
+    );
+    try {
+      return await Promise.race([answer, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Ends the subscriptions, then disposes the client; without `dispose()` its open calls keep the process alive. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+      await this.client.dispose();
+    })();
+    return this.closing;
+  }
+}

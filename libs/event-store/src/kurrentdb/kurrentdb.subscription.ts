@@ -1,0 +1,110 @@
+/**
+ * A catch-up subscription to $all that survives dropped connections. The client's `subscribeToAll` does not
+ * resubscribe by itself, so this keeps the position of the last delivered event and, after an error,
+ * subscribes again from it (exclusive) with exponential backoff. Anything at or before that position is
+ * dropped, so an event is never delivered twice nor out of order, whatever the server replays.
+ */
+import {
+  CancelledError,
+  DeadlineExceededError,
+  NotLeaderError,
+  UnavailableError,
+  UnknownError,
+  excludeSystemEvents,
+  type AllStreamResolvedEvent,
+  type AllStreamSubscription,
+  type KurrentDBClient,
+} from '@kurrent/kurrentdb-client';
+import type { RecordedEvent, Subscription } from '@annals/application';
+import { isSystemStream, readPositionOf, recordedEventOf } from './kurrentdb.mapper';
+
+export interface ResubscribePolicy {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+/** Errors after which subscribing again can work: the node went away, timed out, or is not the leader. */
+const isTransient = (error: unknown): boolean =>
+  error instanceof UnavailableError ||
+  error instanceof DeadlineExceededError ||
+  error instanceof CancelledError ||
+  error instanceof NotLeaderError ||
+  error instanceof UnknownError;
+
+export class KurrentDbSubscription implements Subscription {
+  private position: bigint;
+  private closed = false;
+  private current: AllStreamSubscription | undefined;
+  private wakeUp: (() => void) | undefined;
+  private readonly iterator: AsyncGenerator<RecordedEvent>;
+
+  constructor(
+    private readonly client: KurrentDBClient,
+    after: bigint,
+    private readonly policy: ResubscribePolicy,
+    private readonly onClose: () => void,
+  ) {
+    this.position = after;
+    this.iterator = this.follow();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
+    return this.iterator;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.wakeUp?.();
+    // Cancelling the call ends a pending `next()`; `return()` then finishes the generator for later callers.
+    await this.current?.unsubscribe();
+    await this.iterator.return(undefined);
+    this.onClose(); // also here: a generator closed before its first `next()` never runs its own `finally`
+  }
+
+  private async *follow(): AsyncGenerator<RecordedEvent> {
+    let delayMs = this.policy.initialDelayMs;
+    try {
+      while (!this.closed) {
+        const subscription = this.client.subscribeToAll({ fromPosition: readPositionOf(this.position), filter: excludeSystemEvents() });
+        this.current = subscription;
+        try {
+          // A Node Readable iterates `any`; this one carries resolved $all events.
+          for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
+            if (this.closed) return;
+            const event = recordedEventOf(resolved);
+            if (event.position <= this.position) continue;
+            this.position = event.position;
+            delayMs = this.policy.initialDelayMs; // events flow again: the next failure starts a fresh backoff
+            if (!isSystemStream(event.stream)) yield event;
+          }
+        } catch (error) {
+          if (this.closed) return;
+          if (!isTransient(error)) throw error;
+        } finally {
+          this.current = undefined;
+          await subscription.unsubscribe().catch(() => undefined);
+        }
+        // Here the call failed, or the server ended it (a subscription never ends on its own): follow again.
+        await this.sleep(delayMs);
+        delayMs = Math.min(delayMs * 2, this.policy.maxDelayMs);
+      }
+    } finally {
+      this.closed = true;
+      this.onClose();
+    }
+  }
+
+  /** Waits before the next attempt; `close()` cuts the wait short. */
+  private async sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+    this.wakeUp = undefined;
+  }
+}

@@ -1,0 +1,308 @@
+import type { EventStore, ProjectionStatus, RecordedEvent, Subscription } from '@annals/application';
+import {
+  LIVE_TABLES,
+  createCheckpointTable,
+  createViewTable,
+  digestTables,
+  dropTable,
+  rebuildTables,
+  renameTable,
+  type ReadDatabase,
+  type TableNames,
+  type ViewDb,
+} from '@annals/read-store';
+import { Mutex } from './mutex';
+import type { Projection } from './projection';
+
+const BATCH = 1000;
+const MAX_BUFFER = 20_000;
+
+interface Runtime {
+  readonly projection: Projection;
+  position: bigint;
+  status: 'running' | 'rebuilding' | 'failed';
+  lastError?: string;
+  readonly lock: Mutex;
+  digest?: { position: bigint; value: string };
+}
+
+export interface RunnerLogger {
+  log(message: string): void;
+  error(message: string): void;
+}
+
+/**
+ * Feeds each projection from the event store's global log, starting after its stored checkpoint.
+ * A batch of events and the new checkpoint are written in ONE read-store transaction: a crash between
+ * batches replays nothing twice, and redelivered events at or below the checkpoint are skipped.
+ */
+export class ProjectionRunner {
+  private readonly runtimes: Runtime[];
+  private readonly subscriptions: Subscription[] = [];
+  private readonly progressWaiters = new Set<() => void>();
+  private stopped = false;
+  private loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly read: ReadDatabase,
+    projections: readonly Projection[],
+    private readonly logger: RunnerLogger = { log: () => undefined, error: () => undefined },
+  ) {
+    this.runtimes = projections.map((projection) => ({ projection, position: 0n, status: 'running', lock: new Mutex() }));
+  }
+
+  get db(): ViewDb {
+    return this.read.db;
+  }
+
+  /** Creates the view tables that are missing and reads the checkpoints. */
+  async init(): Promise<void> {
+    await createCheckpointTable(this.db);
+    for (const runtime of this.runtimes) {
+      for (const table of runtime.projection.tables) await createViewTable(this.db, table, LIVE_TABLES[table], 'live');
+      const row = await this.db.selectFrom('projection_checkpoints').selectAll().where('name', '=', runtime.projection.name).executeTakeFirst();
+      runtime.position = row ? BigInt(row.position) : 0n;
+    }
+  }
+
+  start(): void {
+    this.loops = this.runtimes.map((runtime) => this.follow(runtime));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.subscriptions.map((subscription) => subscription.close()));
+    await Promise.all(this.loops);
+    for (const wake of this.progressWaiters) wake();
+  }
+
+  /** The lowest position every projection has reached. */
+  get position(): bigint {
+    return this.runtimes.reduce((min, r) => (r.position < min ? r.position : min), this.runtimes[0]?.position ?? 0n);
+  }
+
+  get healthy(): boolean {
+    return this.runtimes.every((runtime) => runtime.status !== 'failed');
+  }
+
+  /** Resolves true once every projection has reached `position`, false after `timeoutMs`. */
+  async waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.position < position) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || this.stopped) return false;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.min(remaining, 250));
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.progressWaiters.add(done);
+      });
+    }
+    return true;
+  }
+
+  async statuses(): Promise<ProjectionStatus[]> {
+    const out: ProjectionStatus[] = [];
+    for (const runtime of this.runtimes) {
+      out.push({
+        name: runtime.projection.name,
+        version: runtime.projection.version,
+        position: runtime.position,
+        status: runtime.status,
+        digest: await this.digest(runtime),
+      });
+    }
+    return out;
+  }
+
+  names(): string[] {
+    return this.runtimes.map((runtime) => runtime.projection.name);
+  }
+
+  private async digest(runtime: Runtime): Promise<string> {
+    return runtime.lock.run(async () => {
+      if (runtime.digest?.position !== runtime.position) {
+        const tables = runtime.projection.tables.map((table) => ({ table, physical: LIVE_TABLES[table] }));
+        runtime.digest = { position: runtime.position, value: await digestTables(this.db, tables) };
+      }
+      return runtime.digest.value;
+    });
+  }
+
+  /** Live: subscribe after the checkpoint, apply what arrives in batches, resubscribe after failures. */
+  private async follow(runtime: Runtime): Promise<void> {
+    let backoff = 100;
+    while (!this.stopped) {
+      const subscription = this.store.subscribe({ after: runtime.position });
+      this.subscriptions.push(subscription);
+      try {
+        await this.pump(runtime, subscription);
+        backoff = 100;
+      } catch (error) {
+        runtime.status = 'failed';
+        runtime.lastError = error instanceof Error ? error.message : String(error);
+        this.logger.error(`projection ${runtime.projection.name} failed: ${runtime.lastError}; retrying in ${backoff} ms`);
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+        backoff = Math.min(backoff * 2, 5000);
+      } finally {
+        this.subscriptions.splice(this.subscriptions.indexOf(subscription), 1);
+        await subscription.close().catch(() => undefined);
+      }
+    }
+  }
+
+  /** Reads the subscription into a bounded buffer and applies it batch by batch. */
+  private async pump(runtime: Runtime, subscription: Subscription): Promise<void> {
+    const buffer: RecordedEvent[] = [];
+    let ended = false;
+    let failure: unknown;
+    let wake: (() => void) | undefined;
+    let resume: (() => void) | undefined;
+    const reader = (async () => {
+      try {
+        for await (const event of subscription) {
+          buffer.push(event);
+          wake?.();
+          if (buffer.length >= MAX_BUFFER) await new Promise<void>((resolve) => (resume = resolve));
+        }
+      } catch (error) {
+        failure = error;
+      } finally {
+        ended = true;
+        wake?.();
+      }
+    })();
+    try {
+      while (!this.stopped) {
+        if (buffer.length === 0) {
+          if (ended) break;
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+          continue;
+        }
+        const batch = buffer.splice(0, BATCH);
+        resume?.();
+        resume = undefined;
+        await runtime.lock.run(() => this.applyLive(runtime, batch));
+        if (runtime.status === 'failed') runtime.status = 'running';
+        this.notifyProgress();
+      }
+      if (failure) throw failure;
+    } finally {
+      await subscription.close();
+      resume?.();
+      await reader;
+    }
+  }
+
+  private async applyLive(runtime: Runtime, batch: readonly RecordedEvent[]): Promise<void> {
+    const fresh = batch.filter((event) => event.position > runtime.position);
+    if (fresh.length === 0) return;
+    const last = fresh[fresh.length - 1]!.position;
+    const handled = fresh.filter((event) => runtime.projection.handles(event));
+    await this.db.transaction().execute(async (tx) => {
+      if (handled.length > 0) await runtime.projection.apply(tx, LIVE_TABLES, handled);
+      await saveCheckpoint(tx, runtime.projection, last);
+    });
+    runtime.position = last;
+  }
+
+  private notifyProgress(): void {
+    const waiters = [...this.progressWaiters];
+    this.progressWaiters.clear();
+    for (const wake of waiters) wake();
+  }
+
+  /**
+   * Blue/green: builds `<table>__next` from position 0 while the live tables keep serving, catches up to
+   * the head under the projection's lock, then swaps the tables and the checkpoint in one transaction.
+   */
+  async rebuild(names: readonly string[] = this.names()): Promise<void> {
+    for (const name of names) {
+      const runtime = this.runtimes.find((r) => r.projection.name === name);
+      if (!runtime) throw new Error(`Unknown projection ${name}`);
+      await this.rebuildOne(runtime);
+    }
+  }
+
+  private async rebuildOne(runtime: Runtime): Promise<void> {
+    const { projection } = runtime;
+    const next = rebuildTables();
+    const tag = `r${Date.now().toString(36)}`;
+    const previousStatus = runtime.status;
+    runtime.status = 'rebuilding';
+    try {
+      for (const table of projection.tables) {
+        await dropTable(this.db, next[table]);
+        await createViewTable(this.db, table, next[table], tag);
+      }
+      let position = await this.project(projection, next, 0n);
+      await runtime.lock.run(async () => {
+        position = await this.project(projection, next, position);
+        await this.db.transaction().execute(async (tx) => {
+          for (const table of projection.tables) {
+            await dropTable(tx, LIVE_TABLES[table]);
+            await renameTable(tx, next[table], LIVE_TABLES[table]);
+          }
+          await saveCheckpoint(tx, projection, position);
+        });
+        runtime.position = position;
+        runtime.digest = undefined;
+      });
+      this.logger.log(`projection ${projection.name} rebuilt up to position ${position}`);
+    } finally {
+      runtime.status = previousStatus === 'rebuilding' ? 'running' : previousStatus;
+    }
+  }
+
+  /** Streams the log after `after` into the given tables, one transaction per batch. Returns the last position read. */
+  async project(projection: Projection, tables: TableNames, after: bigint): Promise<bigint> {
+    let position = after;
+    let batch: RecordedEvent[] = [];
+    const flush = async () => {
+      const handled = batch.filter((event) => projection.handles(event));
+      if (handled.length > 0) await this.db.transaction().execute((tx) => projection.apply(tx, tables, handled));
+      batch = [];
+    };
+    for await (const event of this.store.readAll({ after, batchSize: BATCH })) {
+      batch.push(event);
+      position = event.position;
+      if (batch.length >= BATCH * 5) await flush();
+    }
+    await flush();
+    return position;
+  }
+
+  /** Builds every projection into scratch tables and compares digests with the live views (the `verify` command). */
+  async verify(): Promise<Array<{ name: string; live: string; rebuilt: string; equal: boolean }>> {
+    const results = [];
+    for (const runtime of this.runtimes) {
+      const { projection } = runtime;
+      const scratch = rebuildTables();
+      for (const table of projection.tables) {
+        await dropTable(this.db, scratch[table]);
+        await createViewTable(this.db, table, scratch[table], `v${Date.now().toString(36)}`);
+      }
+      const result = await runtime.lock.run(async () => {
+        await this.project(projection, scratch, 0n);
+        const live = await digestTables(this.db, projection.tables.map((table) => ({ table, physical: LIVE_TABLES[table] })));
+        const rebuilt = await digestTables(this.db, projection.tables.map((table) => ({ table, physical: scratch[table] })));
+        return { name: projection.name, live, rebuilt, equal: live === rebuilt };
+      });
+      for (const table of projection.tables) await dropTable(this.db, scratch[table]);
+      results.push(result);
+    }
+    return results;
+  }
+}
+
+async function saveCheckpoint(tx: ViewDb, projection: Projection, position: bigint): Promise<void> {
+  await tx
+    .insertInto('projection_checkpoints')
+    .values({ name: projection.name, position: Number(position), version: projection.version })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ position: Number(position), version: projection.version }))
+    .execute();
+}

@@ -1,0 +1,5 @@
+export * from './read-database';
+export * from './view-tables';
+export * from './view-schema';
+export * from './view-digest';
+export * from './kysely.read-store';

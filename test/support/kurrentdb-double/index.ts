@@ -1,0 +1,1 @@
+export { startKurrentDbDouble, type KurrentDbDouble } from './kurrentdb.double';
