@@ -11,11 +11,29 @@ const swc = [
   },
 ];
 const swcJs = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+/** Runtime dependencies published as ES modules only (Nest 12 and friends): compiled to CommonJS for jest. */
+const ESM_PACKAGES = [
+  '@nestjs',
+  'content-disposition',
+  'cookie',
+  'set-cookie-parser',
+  'toad-cache',
+  'file-type',
+  'strtok3',
+  'token-types',
+  'uint8array-extras',
+  '@tokenizer',
+  '@borewit',
+  'lru-cache',
+  'safe-stable-stringify',
+  'fast-check',
+  'yaml',
+];
 const moduleNameMapper = {
   '^@annals/(domain|application|event-store|projections|read-store)$': '<rootDir>/libs/$1/src',
   '^@annals/(domain|application|event-store|projections|read-store)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
-const base = { transform: { '^.+\\.ts$': swc, '^.+/node_modules/@nestjs/.+\\.js$': swcJs }, transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'], moduleNameMapper, testEnvironment: 'node', setupFiles: ['<rootDir>/test/support/setup-env.js'] };
+const base = { transform: { '^.+\\.ts$': swc, '^.+/node_modules/.+\\.m?js$': swcJs }, transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`], moduleNameMapper, testEnvironment: 'node', setupFiles: ['<rootDir>/test/support/setup-env.js'] };
 
 module.exports = {
   projects: [

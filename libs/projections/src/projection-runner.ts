@@ -158,7 +158,7 @@ export class ProjectionRunner {
   private async pump(runtime: Runtime, subscription: Subscription): Promise<void> {
     const buffer: RecordedEvent[] = [];
     let ended = false;
-    let failure: unknown;
+    let failure: Error | undefined;
     let wake: (() => void) | undefined;
     let resume: (() => void) | undefined;
     const reader = (async () => {
@@ -169,7 +169,7 @@ export class ProjectionRunner {
           if (buffer.length >= MAX_BUFFER) await new Promise<void>((resolve) => (resume = resolve));
         }
       } catch (error) {
-        failure = error;
+        failure = error instanceof Error ? error : new Error('the subscription failed');
       } finally {
         ended = true;
         wake?.();

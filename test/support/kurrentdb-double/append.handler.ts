@@ -3,7 +3,7 @@
  * messages. Nothing is written before the client half-closes, so a batch is all or nothing, as on the server.
  */
 import * as grpc from '@grpc/grpc-js';
-import { AppendReq, AppendResp } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb';
+import { type AppendReq, AppendResp } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb';
 import { Empty } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb';
 import { parseUuid, streamNameOf } from './read-resp.mapper';
 import type { CommitOutcome, ExpectedState, ProposedEvent, TransactionLog } from './transaction.log';

@@ -43,9 +43,17 @@ const supportedMethods = (): SupportedMethods =>
 
 /** A fresh node already holds system events (users, settings); they let tests check that filters skip them. */
 const seedSystemEvents = (log: TransactionLog): void => {
-  const json = (value: unknown) => ({ contentType: 'application/json', data: Buffer.from(JSON.stringify(value)), customMetadata: new Uint8Array() });
-  log.append('$users', { kind: 'any' }, [{ eventId: '00000000-0000-4000-8000-000000000001', type: '$UserCreated', ...json({ LoginName: 'admin' }) }]);
-  log.append('$settings', { kind: 'any' }, [{ eventId: '00000000-0000-4000-8000-000000000002', type: '$settings', ...json({ $userStreamAcl: {} }) }]);
+  const json = (value: unknown) => ({
+    contentType: 'application/json',
+    data: Buffer.from(JSON.stringify(value)),
+    customMetadata: new Uint8Array(),
+  });
+  log.append('$users', { kind: 'any' }, [
+    { eventId: '00000000-0000-4000-8000-000000000001', type: '$UserCreated', ...json({ LoginName: 'admin' }) },
+  ]);
+  log.append('$settings', { kind: 'any' }, [
+    { eventId: '00000000-0000-4000-8000-000000000002', type: '$settings', ...json({ $userStreamAcl: {} }) },
+  ]);
 };
 
 export async function startKurrentDbDouble(): Promise<KurrentDbDouble> {

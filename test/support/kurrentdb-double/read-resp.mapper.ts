@@ -1,5 +1,5 @@
 /** Conversions between the double's stored events and the v1 protocol messages, as the server encodes them. */
-import { ReadReq, ReadResp } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb';
+import { type ReadReq, ReadResp } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb';
 import { StreamIdentifier, UUID } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb';
 import type { StoredEvent } from './transaction.log';
 
@@ -47,18 +47,12 @@ export const eventResp = (event: StoredEvent, structuredIds: boolean): ReadResp 
     .setPreparePosition(event.position.toString())
     .setCustomMetadata(event.customMetadata)
     .setData(event.data);
-  recorded
-    .getMetadataMap()
-    .set('type', event.type)
-    .set('content-type', event.contentType)
-    .set('created', event.created.toString());
+  recorded.getMetadataMap().set('type', event.type).set('content-type', event.contentType).set('created', event.created.toString());
   return new ReadResp().setEvent(new ReadResp.ReadEvent().setEvent(recorded).setCommitPosition(event.position.toString()));
 };
 
 export const checkpointResp = (position: bigint): ReadResp =>
-  new ReadResp().setCheckpoint(
-    new ReadResp.Checkpoint().setCommitPosition(position.toString()).setPreparePosition(position.toString()),
-  );
+  new ReadResp().setCheckpoint(new ReadResp.Checkpoint().setCommitPosition(position.toString()).setPreparePosition(position.toString()));
 
 export const streamNotFoundResp = (stream: string): ReadResp =>
   new ReadResp().setStreamNotFound(new ReadResp.StreamNotFound().setStreamIdentifier(streamIdentifier(stream)));

@@ -3,7 +3,7 @@
  * a $all read, or (with subscription options) a catch-up subscription that stays open.
  */
 import * as grpc from '@grpc/grpc-js';
-import { ReadReq, ReadResp } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb';
+import { ReadReq, type ReadResp } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb';
 import { eventFilterOf, eventResp, streamNameOf, streamNotFoundResp, wantsStructuredIds } from './read-resp.mapper';
 import { SubscriptionPump, type SubscriptionSource } from './subscription.pump';
 import type { StoredEvent, TransactionLog } from './transaction.log';
@@ -37,7 +37,13 @@ function* indexes(from: number, to: number, forwards: boolean): Generator<number
   else for (let index = from; index >= to; index--) yield index;
 }
 
-function* selected(events: readonly StoredEvent[], range: Iterable<number>, matches: (event: StoredEvent) => boolean, count: bigint, structuredIds: boolean): Generator<ReadResp> {
+function* selected(
+  events: readonly StoredEvent[],
+  range: Iterable<number>,
+  matches: (event: StoredEvent) => boolean,
+  count: bigint,
+  structuredIds: boolean,
+): Generator<ReadResp> {
   let sent = 0n;
   for (const index of range) {
     if (sent >= count) return;
@@ -57,10 +63,14 @@ export class ReadHandler {
 
   readonly handle: grpc.handleServerStreamingCall<ReadReq, ReadResp> = (call) => {
     const options = call.request.getOptions();
-    if (!options) return call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: 'Options are missing' });
-    if (options.hasSubscription()) return this.subscribe(call, options);
-    const read = options.hasStream() ? this.readStream(call, options) : this.readAll(call, options);
-    read.catch((error: unknown) => call.emit('error', { code: grpc.status.INTERNAL, details: String(error) }));
+    if (!options) {
+      call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: 'Options are missing' });
+    } else if (options.hasSubscription()) {
+      this.subscribe(call, options);
+    } else {
+      const read = options.hasStream() ? this.readStream(call, options) : this.readAll(call, options);
+      read.catch((error: unknown) => call.emit('error', { code: grpc.status.INTERNAL, details: String(error) }));
+    }
   };
 
   /** Ends every open subscription with a status, as when the node loses them (or shuts down). */
@@ -112,7 +122,12 @@ export class ReadHandler {
   private allSource(options: ReadReq.Options): SubscriptionSource {
     const allOptions = options.getAll()!;
     const filter = eventFilterOf(options);
-    const base = { events: () => this.log.all, matches: filter?.matches ?? everything, checkpointInterval: filter?.checkpointInterval, scope: 'all' as const };
+    const base = {
+      events: () => this.log.all,
+      matches: filter?.matches ?? everything,
+      checkpointInterval: filter?.checkpointInterval,
+      scope: 'all' as const,
+    };
     if (allOptions.hasPosition()) {
       const position = BigInt(allOptions.getPosition()!.getCommitPosition());
       return { ...base, startIndex: this.log.indexAtOrAfter(position + 1n), startPosition: position };
@@ -127,7 +142,9 @@ export class ReadHandler {
     const stream = streamNameOf(streamOptions.getStreamIdentifier());
     const startIndex = streamOptions.hasRevision()
       ? Number(BigInt(streamOptions.getRevision())) + 1
-      : streamOptions.hasEnd() ? this.log.stream(stream).length : 0;
+      : streamOptions.hasEnd()
+        ? this.log.stream(stream).length
+        : 0;
     return { events: () => this.log.stream(stream), startIndex, matches: everything, scope: 'stream' };
   }
 }

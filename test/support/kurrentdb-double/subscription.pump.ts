@@ -10,7 +10,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
-import { ReadReq, ReadResp } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb';
+import { type ReadReq, ReadResp } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb';
 import { checkpointResp, eventResp } from './read-resp.mapper';
 import type { StoredEvent, TransactionLog } from './transaction.log';
 

@@ -86,7 +86,10 @@ export class TransactionLog {
 
   append(stream: string, expected: ExpectedState, events: readonly ProposedEvent[]): CommitOutcome {
     const current = this.currentRevision(stream);
-    if (expected.kind === 'stream-exists' && current === NO_STREAM) return { kind: 'wrong-expected-version', currentRevision: current };
+    // Like the server, a stream with metadata (`$$stream`) but no events yet counts as existing.
+    if (expected.kind === 'stream-exists' && current === NO_STREAM && this.currentRevision(`$$${stream}`) === NO_STREAM) {
+      return { kind: 'wrong-expected-version', currentRevision: current };
+    }
 
     if (expected.kind === 'any' || expected.kind === 'stream-exists') {
       // Best-effort idempotency by event id: if the first id is known in this stream, every id must be.

@@ -30,7 +30,7 @@ export const IsCountryCode = (options: { optional?: boolean; each?: boolean } = 
   applyDecorators(
     ...optionality(!!options.optional, { type: String, isArray: !!options.each, example: 'KZ', description: 'ISO 3166-1 alpha-2 or alpha-3' }),
     Transform(({ value }: { value: unknown }) =>
-      options.each && Array.isArray(value) ? value.map((v) => normalizeCountryCode(v) ?? v) : (normalizeCountryCode(value) ?? value),
+      options.each && Array.isArray(value) ? (value as unknown[]).map((v): unknown => normalizeCountryCode(v) ?? v) : (normalizeCountryCode(value) ?? value),
     ),
     rule('isCountryCode', (value) => typeof value === 'string' && normalizeCountryCode(value) === value, '$property must be an ISO 3166-1 alpha-2 or alpha-3 country code', {
       each: options.each,

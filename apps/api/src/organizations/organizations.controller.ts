@@ -10,7 +10,12 @@ import {
   GetPresidencyOnQuery,
   ListOrganizationsQuery,
   RegisterOrganizationCommand,
+  type CountryMembershipView,
+  type MemberView,
   type OrganizationDetails,
+  type OrganizationSummary,
+  type PresidencyPeriodView,
+  type PresidencyView,
   type WriteContext,
   type WriteResult,
 } from '@annals/application';
@@ -53,7 +58,7 @@ export class OrganizationsController {
   @ApiOperation({ summary: 'Every organization with its member count and current presidency' })
   async list(@Query() query: AsOfQueryDto) {
     await this.consistency.ensure(query.minPosition);
-    return this.queries.execute(new ListOrganizationsQuery(parseInstant(query.asKnownAt, 'asKnownAt')));
+    return this.queries.execute<ListOrganizationsQuery, OrganizationSummary[]>(new ListOrganizationsQuery(parseInstant(query.asKnownAt, 'asKnownAt')));
   }
 
   @Get('organizations/:code')
@@ -69,7 +74,7 @@ export class OrganizationsController {
     await this.consistency.ensure(query.minPosition);
     const organization = await this.requireOrganization(code, undefined);
     const asOf = query.asOf ?? new Date().toISOString().slice(0, 10);
-    const members = await this.queries.execute(new GetMembersQuery(organization.code, partialDate(asOf).start, parseInstant(query.asKnownAt, 'asKnownAt')));
+    const members = await this.queries.execute<GetMembersQuery, MemberView[]>(new GetMembersQuery(organization.code, partialDate(asOf).start, parseInstant(query.asKnownAt, 'asKnownAt')));
     return { organization: organization.code, asOf, members };
   }
 
@@ -79,8 +84,8 @@ export class OrganizationsController {
     await this.consistency.ensure(query.minPosition);
     const organization = await this.requireOrganization(code, undefined);
     const asKnownAt = parseInstant(query.asKnownAt, 'asKnownAt');
-    if (query.asOf === undefined) return this.queries.execute(new GetPresidenciesQuery(organization.code, asKnownAt));
-    const holder = await this.queries.execute(new GetPresidencyOnQuery(organization.code, partialDate(query.asOf).start, asKnownAt));
+    if (query.asOf === undefined) return this.queries.execute<GetPresidenciesQuery, PresidencyPeriodView[]>(new GetPresidenciesQuery(organization.code, asKnownAt));
+    const holder = await this.queries.execute<GetPresidencyOnQuery, PresidencyView | null>(new GetPresidencyOnQuery(organization.code, partialDate(query.asOf).start, asKnownAt));
     if (!holder) throw new ProblemException('NOT_FOUND', `No known holder of the ${organization.code} presidency on ${query.asOf}`);
     return holder;
   }
@@ -91,7 +96,7 @@ export class OrganizationsController {
     await this.consistency.ensure(query.minPosition);
     const country = countryParam(code);
     const day = query.asOf ? partialDate(query.asOf).start : undefined;
-    return this.queries.execute(new GetCountryMembershipsQuery(country, day, parseInstant(query.asKnownAt, 'asKnownAt')));
+    return this.queries.execute<GetCountryMembershipsQuery, CountryMembershipView[]>(new GetCountryMembershipsQuery(country, day, parseInstant(query.asKnownAt, 'asKnownAt')));
   }
 
   private async requireOrganization(code: string, asKnownAt: string | undefined): Promise<OrganizationDetails> {

@@ -16,6 +16,18 @@ export interface PresidencyView {
   readonly since: string;
 }
 
+export interface PresidencyPeriodView {
+  readonly country: string;
+  readonly from: string;
+  readonly to: string | null;
+}
+
+export interface CountryMembershipView {
+  readonly organization: string;
+  readonly status: MembershipStatus;
+  readonly since: string;
+}
+
 export interface OrganizationSummary extends OrganizationRecord {
   readonly memberCount: number;
   readonly presidency: PresidencyView | null;
@@ -123,7 +135,7 @@ export class GetPresidenciesQuery {
 }
 
 @QueryHandler(GetPresidenciesQuery)
-export class GetPresidenciesHandler implements IQueryHandler<GetPresidenciesQuery, Array<{ country: string; from: string; to: string | null }>> {
+export class GetPresidenciesHandler implements IQueryHandler<GetPresidenciesQuery, PresidencyPeriodView[]> {
   constructor(@Inject(READ_STORE) private readonly views: ReadStore) {}
 
   async execute({ organization, asKnownAt }: GetPresidenciesQuery) {
@@ -159,7 +171,7 @@ export class GetCountryMembershipsQuery {
 
 @QueryHandler(GetCountryMembershipsQuery)
 export class GetCountryMembershipsHandler
-  implements IQueryHandler<GetCountryMembershipsQuery, Array<{ organization: string; status: MembershipStatus; since: string }>>
+  implements IQueryHandler<GetCountryMembershipsQuery, CountryMembershipView[]>
 {
   constructor(
     @Inject(READ_STORE) private readonly views: ReadStore,

@@ -31,7 +31,7 @@ export const asDevelopment = (state: Pick<DevelopmentState, 'kind' | 'content'>)
 
 const contentOf = (data: CreatedData): AnyContent => {
   const { developmentId: _id, ...content } = data;
-  return content as AnyContent;
+  return content;
 };
 
 /** Applies changes field by field; `null` clears an optional field. */

@@ -26,4 +26,4 @@ describeEventStoreContract('kurrentdb', async () => {
       await double?.stop();
     },
   };
-});
+}, { eventIdsUniqueAcrossStreams: false });

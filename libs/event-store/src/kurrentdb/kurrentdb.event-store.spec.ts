@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { BACKWARDS, END, KurrentDBClient, START, STREAM_EXISTS, WrongExpectedVersionError, excludeSystemEvents, jsonEvent } from '@kurrent/kurrentdb-client';
+import {
+  BACKWARDS,
+  END,
+  KurrentDBClient,
+  START,
+  STREAM_EXISTS,
+  WrongExpectedVersionError,
+  excludeSystemEvents,
+  jsonEvent,
+} from '@kurrent/kurrentdb-client';
 import { DuplicateEventIdError, WrongExpectedRevisionError, type NewEvent, type RecordedEvent } from '@annals/application';
 import { startKurrentDbDouble, type KurrentDbDouble } from '../../../../test/support/kurrentdb-double';
 import { KurrentDbEventStore } from './kurrentdb.event-store';
@@ -77,7 +86,11 @@ describe('KurrentDbEventStore (kurrentdb) over real gRPC against the KurrentDB d
     expect(results.map((result) => result.revision)).toEqual([1n, 0n, 2n, 3n]);
 
     const streamA = await store.readStream(a);
-    expect(streamA.map((e) => [e.type, e.revision])).toEqual([['A0', 0n], ['A1', 1n], ['A2', 2n]]);
+    expect(streamA.map((e) => [e.type, e.revision])).toEqual([
+      ['A0', 0n],
+      ['A1', 1n],
+      ['A2', 2n],
+    ]);
     expect(streamA[2]!.position).toBe(results[2]!.position);
     expect((await store.readStream(b, { fromRevision: 2n })).map((e) => e.type)).toEqual(['B2', 'B3']);
 
@@ -122,7 +135,10 @@ describe('KurrentDbEventStore (kurrentdb) over real gRPC against the KurrentDB d
 
   it('kurrentdb: the double serves backward, counted and filtered reads as the server does', async () => {
     const name = streamName();
-    const appended = await client.appendToStream(name, ['E0', 'E1', 'E2'].map((type) => jsonEvent({ type, data: {} })));
+    const appended = await client.appendToStream(
+      name,
+      ['E0', 'E1', 'E2'].map((type) => jsonEvent({ type, data: {} })),
+    );
     const types = async (reading: AsyncIterable<{ event?: { type: string } }>) => {
       const read: string[] = [];
       for await (const resolved of reading) read.push(resolved.event!.type);
@@ -175,7 +191,7 @@ describe('KurrentDbEventStore (kurrentdb) over real gRPC against the KurrentDB d
     expect(await store.readStream(name)).toHaveLength(4);
   });
 
-  it('kurrentdb: reads $all after a position in pages, skipping system events', async () => {
+  it('kurrentdb: reads and follows $all after a position, skipping system events', async () => {
     const start = await store.headPosition();
     const name = streamName();
     const system = jsonEvent({ type: '$statsCollected', data: {} });
@@ -191,6 +207,9 @@ describe('KurrentDbEventStore (kurrentdb) over real gRPC against the KurrentDB d
     expect((await collect(store.readAll({ after: log[0]!.position, limit: 2 }))).map((e) => e.type)).toEqual(['Two', 'Three']);
     expect(await collect(store.readAll({ after: log[3]!.position }))).toEqual([]);
     expect(await store.headPosition()).toBe(log[3]!.position); // the system event after it does not count
+    const subscription = store.subscribe({ after: start });
+    expect((await pull(subscription[Symbol.asyncIterator](), 4)).map((e) => e.type)).toEqual(['One', 'Two', 'Three', 'Four']);
+    await subscription.close();
   });
 
   it('kurrentdb: without metadata.recordedAt, uses the commit time, equal on the read and subscribe paths', async () => {

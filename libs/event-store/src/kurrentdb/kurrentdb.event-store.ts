@@ -71,7 +71,9 @@ export class KurrentDbEventStore implements EventStore {
     if (events.length === 0) throw new Error('append needs at least one event');
     let lastRevision: bigint;
     try {
-      const result = await this.client.appendToStream(stream, events.map(eventDataOf), { streamState: streamStateOf(options.expectedRevision) });
+      const result = await this.client.appendToStream(stream, events.map(eventDataOf), {
+        streamState: streamStateOf(options.expectedRevision),
+      });
       lastRevision = result.nextExpectedRevision;
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
@@ -129,7 +131,7 @@ export class KurrentDbEventStore implements EventStore {
       // A read starts AT its position, so the page asks for one more and drops the event already delivered.
       const maxCount = after === 0n ? wanted : wanted + 1;
       const page = await this.readAllPage(readPositionOf(after), maxCount);
-      const fresh = page.events.filter((event) => event.position > after && !isSystemStream(event.stream)).slice(0, wanted);
+      const fresh = page.events.filter((event) => event.position > after).slice(0, wanted);
       for (const event of fresh) {
         yield event;
         after = event.position;
@@ -140,11 +142,27 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 
-  private async readAllPage(fromPosition: ReadPosition, maxCount: number, backwards = false): Promise<{ events: RecordedEvent[]; received: number; lastPosition?: bigint }> {
+  /** One page of $all; `received` and `lastPosition` count the `$`-stream events it skipped, for paging. */
+  private async readAllPage(
+    fromPosition: ReadPosition,
+    maxCount: number,
+    backwards = false,
+  ): Promise<{ events: RecordedEvent[]; received: number; lastPosition?: bigint }> {
     const events: RecordedEvent[] = [];
-    const reading = this.client.readAll({ fromPosition, maxCount, filter: excludeSystemEvents(), ...(backwards ? { direction: BACKWARDS } : {}) });
-    for await (const resolved of reading) events.push(recordedEventOf(resolved));
-    return { events, received: events.length, lastPosition: events[events.length - 1]?.position };
+    let received = 0;
+    let lastPosition: bigint | undefined;
+    const reading = this.client.readAll({
+      fromPosition,
+      maxCount,
+      filter: excludeSystemEvents(),
+      ...(backwards ? { direction: BACKWARDS } : {}),
+    });
+    for await (const resolved of reading) {
+      received++;
+      lastPosition = resolved.event?.position.commit ?? lastPosition;
+      if (resolved.event && !isSystemStream(resolved.event.streamId)) events.push(recordedEventOf(resolved));
+    }
+    return { events, received, lastPosition };
   }
 
   subscribe(options: SubscribeOptions = {}): Subscription {
@@ -160,7 +178,7 @@ export class KurrentDbEventStore implements EventStore {
     let from: ReadPosition = END;
     for (;;) {
       const page = await this.readAllPage(from, HEAD_SCAN_PAGE, true);
-      const head = page.events.find((event) => !isSystemStream(event.stream));
+      const head = page.events[0];
       if (head) return head.position;
       if (page.received < HEAD_SCAN_PAGE || page.lastPosition === undefined) return 0n;
       from = readPositionOf(page.lastPosition); // backward reads return the events before their position

@@ -72,11 +72,16 @@ export class KurrentDbSubscription implements Subscription {
           // A Node Readable iterates `any`; this one carries resolved $all events.
           for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
             if (this.closed) return;
-            const event = recordedEventOf(resolved);
-            if (event.position <= this.position) continue;
-            this.position = event.position;
             delayMs = this.policy.initialDelayMs; // events flow again: the next failure starts a fresh backoff
-            if (!isSystemStream(event.stream)) yield event;
+            const position = resolved.event?.position?.commit;
+            if (position !== undefined && position <= this.position) continue;
+            if (resolved.event && isSystemStream(resolved.event.streamId)) {
+              this.position = position ?? this.position; // skipped, but no need to receive it again
+              continue;
+            }
+            const event = recordedEventOf(resolved);
+            this.position = event.position;
+            yield event;
           }
         } catch (error) {
           if (this.closed) return;

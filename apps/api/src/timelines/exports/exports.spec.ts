@@ -5,7 +5,7 @@ import type { ExportRow } from './timeline-export';
 
 function row(entry: Partial<TimelineEntry> & Pick<TimelineEntry, 'developmentId' | 'kind' | 'occurredOn' | 'title'>, content: Record<string, unknown>): ExportRow {
   const precision = entry.occurredOn.length === 4 ? 'year' : entry.occurredOn.length === 7 ? 'month' : 'day';
-  const base = { precision, countries: [], organizations: [], corrected: false, retracted: false, recordedAt: '2024-07-05T09:00:00.000Z', position: '42' } as const;
+  const base: Omit<TimelineEntry, 'developmentId' | 'kind' | 'occurredOn' | 'title'> = { precision, countries: [], organizations: [], corrected: false, retracted: false, recordedAt: '2024-07-05T09:00:00.000Z', position: '42' };
   return { entry: { ...base, ...entry }, content: { occurredOn: entry.occurredOn, title: entry.title, ...content } };
 }
 
@@ -55,12 +55,23 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      }
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') record.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') record.push(field), records.push(record), (record = []), (field = ''), i++;
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      i++;
+    }
     else field += c;
   }
   return records;
@@ -88,8 +99,7 @@ describe('CSV export', () => {
     const body = EXPORTERS.csv([xiPutin, multiline], 'SCO timeline').body;
     expect(body).toContain('"Talks on the ""comprehensive partnership"", trade, and the SCO."');
     const [first, second] = csvRecords([xiPutin, multiline]);
-    expect(first!.summary).toBe('Talks on the "comprehensive partnership", trade, and the SCO.');
-    expect(second!.title).toBe('Line one\nline two');
+    expect([first!.summary, second!.title]).toEqual(['Talks on the "comprehensive partnership", trade, and the SCO.', 'Line one\nline two']);
   });
 
   it('neutralizes free text that a spreadsheet would run as a formula, but leaves its own values alone', () => {
@@ -98,13 +108,8 @@ describe('CSV export', () => {
       { participants: [{ name: 'X', country: 'CN' }], sources: [{ url: '+cmd' }] },
     );
     const [record] = csvRecords([hostile]);
-    expect(record!.title).toBe('\'=HYPERLINK("http://evil.example","click")');
-    expect(record!.summary).toBe("'-2+3");
-    expect(record!.location_city).toBe("'@SUM(A1)");
-    expect(record!.sources).toBe("'+cmd");
-    expect(record!.occurred_on).toBe('2024-07-03');
-    expect(record!.source_count).toBe('1');
-    expect(record!.position).toBe('7');
+    expect(record!).toMatchObject({ title: '\'=HYPERLINK("http://evil.example","click")', summary: "'-2+3", location_city: "'@SUM(A1)", sources: "'+cmd" });
+    expect(record!).toMatchObject({ occurred_on: '2024-07-03', source_count: '1', position: '7' });
   });
 
   it('writes actors, countries and locations as ISO alpha-3', () => {
@@ -204,9 +209,8 @@ describe('TimelineJS export', () => {
 
   it('gives start and end dates only the parts their precision knows, and shows imprecise dates as recorded', () => {
     expect(slide('d-iran')).toMatchObject({ start_date: { year: 2021 }, display_date: '2021' });
-    expect(slide('d-iran').start_date).not.toHaveProperty('month');
     expect(slide('d-presidency')).toMatchObject({ start_date: { year: 2024, month: 7 }, display_date: '2024-07' });
-    expect(slide('d-presidency').start_date).not.toHaveProperty('day');
+    expect([slide('d-iran').start_date, slide('d-presidency').start_date]).toEqual([{ year: 2021 }, { year: 2024, month: 7 }]);
     expect(slide('d-summit')).toMatchObject({ start_date: { year: 2024, month: 7, day: 3 }, end_date: { year: 2024, month: 7, day: 4 } });
     expect(slide('d-summit')).not.toHaveProperty('display_date');
     expect(slide('d-meeting')).not.toHaveProperty('end_date');
