@@ -27,6 +27,8 @@ import { DevelopmentsController } from './developments/developments.controller';
 import { HealthController } from './health/health.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { ReadConsistency } from './http/read-consistency';
+import { LiveController } from './live/live.controller';
+import { LiveFeed } from './live/live-feed';
 import { ImportController } from './imports/import.controller';
 import { NdjsonImport } from './imports/ndjson-import';
 import { OperationsController } from './operations/operations.controller';
@@ -35,6 +37,7 @@ import { AnnalsLifecycle } from './persistence/annals-lifecycle';
 import { PersistenceModule } from './persistence/persistence.module';
 import { TimelineResponder } from './timelines/timeline-responder';
 import { TimelinesController } from './timelines/timelines.controller';
+import { WebModule } from './web/web.module';
 
 const COMMAND_HANDLERS = [RecordDevelopmentHandler, CorrectDevelopmentHandler, RetractDevelopmentHandler, RegisterOrganizationHandler];
 const QUERY_HANDLERS = [
@@ -65,6 +68,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         TerminusModule,
         PersistenceModule.forRoot(config),
+        WebModule,
       ],
       controllers: [
         DevelopmentsController,
@@ -74,6 +78,7 @@ export class AppModule {
         ImportController,
         OperationsController,
         HealthController,
+        LiveController,
       ],
       providers: [
         ...COMMAND_HANDLERS,
@@ -85,6 +90,7 @@ export class AppModule {
         ReadConsistency,
         TimelineResponder,
         AnnalsLifecycle,
+        LiveFeed,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],

@@ -11,7 +11,7 @@ export const BODY_LIMIT = 1024 * 1024;
 
 /** Builds the application (not yet listening): shared by `main`, the CLI and the e2e tests. */
 export async function createApp(config: AppConfig, options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: true, routerOptions: { maxParamLength: 200 } });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: true, forceCloseConnections: true, routerOptions: { maxParamLength: 200 } });
   // NDJSON bodies arrive as text; the import reads them line by line.
   adapter.getInstance().addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string', bodyLimit: 64 * BODY_LIMIT }, (_req, body, done) => done(null, body));
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true, abortOnError: false });

@@ -7,6 +7,7 @@ import { ProjectionRunner } from '@annals/projections';
 import type { ReadDatabase } from '@annals/read-store';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { NdjsonImport } from '../imports/ndjson-import';
+import { LiveFeed } from '../live/live-feed';
 import { READ_DATABASE } from './persistence.module';
 
 /** The bundled sample dataset, found next to the compiled and the source tree alike. */
@@ -30,6 +31,7 @@ export class AnnalsLifecycle implements OnApplicationBootstrap, OnApplicationShu
     private readonly runner: ProjectionRunner,
     private readonly writer: StreamWriter,
     private readonly importer: NdjsonImport,
+    private readonly live: LiveFeed,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -38,6 +40,7 @@ export class AnnalsLifecycle implements OnApplicationBootstrap, OnApplicationShu
     const system = { actor: 'annals', correlationId: 'bootstrap' };
     await registerBuiltInOrganizations(this.writer, system);
     this.runner.start();
+    await this.live.start();
     if (empty && this.config.sampleData) await this.importSample();
   }
 

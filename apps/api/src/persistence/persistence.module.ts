@@ -10,13 +10,13 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
 export const READ_DATABASE = Symbol('READ_DATABASE');
 
-function openEventStore(config: AppConfig): EventStore {
+export function openEventStore(config: AppConfig): EventStore {
   if (config.eventStore === 'kurrentdb') return new KurrentDbEventStore({ connectionString: config.kurrentDbUrl! });
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteEventStore({ filename: join(config.dataDir, 'events.db'), synchronous: config.sqliteSynchronous });
 }
 
-function openReadDatabase(config: AppConfig): ReadDatabase {
+export function openReadDatabase(config: AppConfig): ReadDatabase {
   if (config.readStore === 'postgres') return openPostgresReadDatabase(config.databaseUrl!);
   mkdirSync(config.dataDir, { recursive: true });
   return openSqliteReadDatabase(join(config.dataDir, 'views.db'));

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { createReadStream, existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { ALL_PROJECTIONS, ProjectionRunner } from '@annals/projections';
+import { toRawEvent } from './operations/operations.controller';
+import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
+import { createApp } from './bootstrap';
+import { NdjsonImport } from './imports/ndjson-import';
+import { openEventStore, openReadDatabase } from './persistence/persistence.module';
+
+const USAGE = `usage: annals <command>
+  serve                 run the HTTP service (same as npm start)
+  rebuild               rebuild every view from the event log (blue/green; run it with the service stopped,
+                        or use POST /api/projections/rebuild on a running one)
+  import FILE.ndjson    record developments from an NDJSON file, one a line
+  export                write the event log as NDJSON to stdout
+  verify                rebuild into scratch tables and compare digests with the live views (exit 1 on difference)
+Configuration comes from the same environment variables as the service (DATA_DIR, EVENT_STORE, READ_STORE, …).`;
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Stores and a runner without the HTTP layer, for the offline commands. */
+async function withRunner<T>(config: AppConfig, work: (runner: ProjectionRunner, store: ReturnType<typeof openEventStore>) => Promise<T>): Promise<T> {
+  const store = openEventStore(config);
+  const read = openReadDatabase(config);
+  const runner = new ProjectionRunner(store, read, ALL_PROJECTIONS, { log: err, error: err });
+  try {
+    await runner.init();
+    return await work(runner, store);
+  } finally {
+    await store.close();
+    await read.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === '--help' || command === 'help') {
+    out(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'serve': {
+      const app = await createApp(config);
+      await app.listen({ port: config.port, host: config.host });
+      out(`Annals listening on http://${config.host}:${config.port}`);
+      return new Promise<number>(() => undefined);
+    }
+    case 'rebuild':
+      return withRunner(config, async (runner) => {
+        await runner.rebuild();
+        for (const status of await runner.statuses()) out(`${status.name}\tposition ${status.position}\tdigest ${status.digest}`);
+        return 0;
+      });
+    case 'verify':
+      return withRunner(config, async (runner, store) => {
+        // Bring the live views up to the head first, so only a real difference fails the check.
+        runner.start();
+        await runner.waitFor(await store.headPosition(), 600_000);
+        const results = await runner.verify();
+        await runner.stop();
+        for (const r of results) out(`${r.equal ? 'ok  ' : 'DIFF'}\t${r.name}\tlive ${r.live}\trebuilt ${r.rebuilt}`);
+        return results.every((r) => r.equal) ? 0 : 1;
+      });
+    case 'export':
+      return withRunner(config, async (_runner, store) => {
+        for await (const event of store.readAll({ batchSize: 1000 })) {
+          if (!process.stdout.write(`${JSON.stringify(toRawEvent(event))}\n`)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+        }
+        return 0;
+      });
+    case 'import': {
+      const file = args[0];
+      if (!file || !existsSync(file)) {
+        err(`import needs an existing NDJSON file (got ${file ?? 'nothing'})`);
+        return 2;
+      }
+      const app = await createApp({ ...config, sampleData: false }, { logger: false });
+      await app.init();
+      try {
+        const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+        const report = await app.get(NdjsonImport).run(lines, { actor: 'cli', correlationId: `import-${Date.now()}` });
+        out(JSON.stringify(report));
+        return report.rejected.length === 0 ? 0 : 1;
+      } finally {
+        await app.close();
+      }
+    }
+    default:
+      err(`unknown command: ${command}\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    err(error instanceof ConfigError ? error.message : `annals: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
