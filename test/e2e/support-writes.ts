@@ -10,9 +10,7 @@ export interface RawEvent {
   revision: number;
   eventId: string;
   type: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the log is read as a client would
   data: any;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   metadata: any;
   recordedAt: string;
 }
@@ -59,7 +57,8 @@ export function expectValidationFailed(response: TestResponse, field?: string | 
   expectProblem(response, 400, 'VALIDATION_FAILED');
   expect(Array.isArray(response.json.errors)).toBe(true);
   expect(response.json.errors.length).toBeGreaterThan(0);
-  for (const error of response.json.errors) expect(error).toEqual(expect.objectContaining({ field: expect.any(String), message: expect.any(String) }));
+  for (const error of response.json.errors)
+    expect(error).toEqual(expect.objectContaining({ field: expect.any(String), message: expect.any(String) }));
   if (field !== undefined) {
     const fields: string[] = response.json.errors.map((e: { field: string }) => e.field);
     const matches = fields.some((f) => (typeof field === 'string' ? f === field || f.startsWith(`${field}.`) : field.test(f)));
@@ -80,7 +79,33 @@ export function expectWriteAnswer(response: TestResponse, status: 201 | 200, kin
 }
 
 /** A country-distinct pool for tests that need many different members. */
-export const COUNTRIES = ['CN', 'RU', 'IN', 'PK', 'KZ', 'KG', 'TJ', 'UZ', 'IR', 'BY', 'MN', 'AF', 'TR', 'EG', 'SA', 'AE', 'QA', 'KW', 'BH', 'MM', 'KH', 'NP', 'LK', 'AZ', 'AM'];
+export const COUNTRIES = [
+  'CN',
+  'RU',
+  'IN',
+  'PK',
+  'KZ',
+  'KG',
+  'TJ',
+  'UZ',
+  'IR',
+  'BY',
+  'MN',
+  'AF',
+  'TR',
+  'EG',
+  'SA',
+  'AE',
+  'QA',
+  'KW',
+  'BH',
+  'MM',
+  'KH',
+  'NP',
+  'LK',
+  'AZ',
+  'AM',
+];
 
 export const meeting = (extra: Record<string, unknown> = {}) => ({
   occurredOn: '2024-07-03',
@@ -168,7 +193,10 @@ export async function post(app: TestApp, path: string, body: unknown): Promise<T
 }
 
 export async function members(app: TestApp, organization: string, asOf: string, minPosition?: string) {
-  const response = await app.call('GET', `/api/organizations/${organization}/members?asOf=${asOf}${minPosition ? `&minPosition=${minPosition}` : ''}`);
+  const response = await app.call(
+    'GET',
+    `/api/organizations/${organization}/members?asOf=${asOf}${minPosition ? `&minPosition=${minPosition}` : ''}`,
+  );
   expect({ status: response.status, text: response.text }).toEqual({ status: 200, text: response.text });
   return response.json.members as Array<{ country: string; status: string; since: string }>;
 }

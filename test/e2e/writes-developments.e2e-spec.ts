@@ -1,3 +1,4 @@
+/* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expect*"] }] -- the helpers assert */
 import { startTestApp, type TestApp } from '../support/test-app';
 import {
   allEvents,
@@ -30,47 +31,73 @@ describe('recording developments', () => {
   const cases = [
     { kind: 'meeting', type: 'MeetingHeld', body: () => meeting(), stream: (id: string) => `development-${id}` },
     { kind: 'summit', type: 'SummitHeld', body: () => summit({ organization: 'BRICS', host: 'RUS' }), stream: () => 'organization-BRICS' },
-    { kind: 'membership-approval', type: 'MembershipApproved', body: () => approval({ organization: 'EAEU', country: 'arm' }), stream: () => 'organization-EAEU' },
-    { kind: 'presidency-handover', type: 'PresidencyHandedOver', body: () => handover({ organization: 'G20' }), stream: () => 'organization-G20' },
+    {
+      kind: 'membership-approval',
+      type: 'MembershipApproved',
+      body: () => approval({ organization: 'EAEU', country: 'arm' }),
+      stream: () => 'organization-EAEU',
+    },
+    {
+      kind: 'presidency-handover',
+      type: 'PresidencyHandedOver',
+      body: () => handover({ organization: 'G20' }),
+      stream: () => 'organization-G20',
+    },
     { kind: 'peace-summit', type: 'PeaceSummitHeld', body: () => peaceSummit(), stream: (id: string) => `development-${id}` },
   ] as const;
 
-  it.each(cases)('answers 201 for a $kind and appends one $type event to its stream with full metadata', async ({ kind, type, body, stream }) => {
-    const started = Date.now();
-    const response = await app.call('POST', PATHS[kind], body());
-    expectWriteAnswer(response, 201, kind);
-    const { developmentId, eventId, position, revision } = response.json;
-    expect(response.json.stream).toBe(stream(developmentId));
+  it.each(cases)(
+    'answers 201 for a $kind and appends one $type event to its stream with full metadata',
+    async ({ kind, type, body, stream }) => {
+      const started = Date.now();
+      const response = await app.call('POST', PATHS[kind], body());
+      expectWriteAnswer(response, 201, kind);
+      const { developmentId, eventId, position, revision } = response.json;
+      expect(response.json.stream).toBe(stream(developmentId));
 
-    const events = await eventsOfDevelopment(app, developmentId);
-    expect(events).toHaveLength(1);
-    const [event] = events;
-    expect(event).toEqual(expect.objectContaining({ type, eventId, stream: stream(developmentId), revision, position }));
-    expect(event!.data.developmentId).toBe(developmentId);
-    expect(event!.metadata).toEqual(
-      expect.objectContaining({
-        eventId,
-        schemaVersion: expect.any(Number),
-        recordedAt: expect.any(String),
-        correlationId: expect.any(String),
-        causationId: expect.any(String),
-        actor: 'anonymous',
-      }),
-    );
-    const recordedAt = Date.parse(event!.metadata.recordedAt);
-    expect(recordedAt).toBeGreaterThanOrEqual(started - 1000);
-    expect(recordedAt).toBeLessThanOrEqual(Date.now() + 1000);
-    expect(event!.metadata.recordedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
-  });
+      const events = await eventsOfDevelopment(app, developmentId);
+      expect(events).toHaveLength(1);
+      const [event] = events;
+      expect(event).toEqual(expect.objectContaining({ type, eventId, stream: stream(developmentId), revision, position }));
+      expect(event!.data.developmentId).toBe(developmentId);
+      expect(event!.metadata).toEqual(
+        expect.objectContaining({
+          eventId,
+          schemaVersion: expect.any(Number),
+          recordedAt: expect.any(String),
+          correlationId: expect.any(String),
+          causationId: expect.any(String),
+          actor: 'anonymous',
+        }),
+      );
+      expect(event!.recordedAt).toBe(event!.metadata.recordedAt);
+      const recordedAt = Date.parse(event!.metadata.recordedAt);
+      expect(recordedAt).toBeGreaterThanOrEqual(started - 1000);
+      expect(recordedAt).toBeLessThanOrEqual(Date.now() + 1000);
+      expect(event!.metadata.recordedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
+    },
+  );
 
   it('answers 201 for a membership ending with a MembershipEnded event on the organization stream', async () => {
-    expectWriteAnswer(await app.call('POST', PATHS['membership-approval'], approval({ organization: 'CSTO', country: 'AM', occurredOn: '1994' })), 201, 'membership-approval');
-    const response = await app.call('POST', PATHS['membership-ending'], ending({ organization: 'csto', country: 'ARM', occurredOn: '2024-06' }));
+    expectWriteAnswer(
+      await app.call('POST', PATHS['membership-approval'], approval({ organization: 'CSTO', country: 'AM', occurredOn: '1994' })),
+      201,
+      'membership-approval',
+    );
+    const response = await app.call(
+      'POST',
+      PATHS['membership-ending'],
+      ending({ organization: 'csto', country: 'ARM', occurredOn: '2024-06' }),
+    );
     expectWriteAnswer(response, 201, 'membership-ending');
     expect(response.json.stream).toBe('organization-CSTO');
     const [event] = await eventsOfDevelopment(app, response.json.developmentId);
-    expect(event).toEqual(expect.objectContaining({ type: 'MembershipEnded', stream: 'organization-CSTO', eventId: response.json.eventId }));
-    expect(event!.data).toEqual(expect.objectContaining({ organization: 'CSTO', country: 'AM', reason: 'withdrawal', occurredOn: '2024-06' }));
+    expect(event).toEqual(
+      expect.objectContaining({ type: 'MembershipEnded', stream: 'organization-CSTO', eventId: response.json.eventId }),
+    );
+    expect(event!.data).toEqual(
+      expect.objectContaining({ organization: 'CSTO', country: 'AM', reason: 'withdrawal', occurredOn: '2024-06' }),
+    );
     expect(event!.metadata.actor).toBe('anonymous');
   });
 
@@ -99,7 +126,11 @@ describe('recording developments', () => {
   });
 
   it('keeps partial dates as given, without padding', async () => {
-    const response = await app.call('POST', PATHS.summit, summit({ organization: 'ASEAN', host: 'LAO', occurredOn: '2024-10', endsOn: '2024' }));
+    const response = await app.call(
+      'POST',
+      PATHS.summit,
+      summit({ organization: 'ASEAN', host: 'LAO', occurredOn: '2024-10', endsOn: '2024' }),
+    );
     expectWriteAnswer(response, 201, 'summit');
     const [event] = await eventsOfDevelopment(app, response.json.developmentId);
     expect(event!.data.occurredOn).toBe('2024-10');
@@ -116,7 +147,11 @@ describe('recording developments', () => {
   });
 
   it('defaults the status of a membership approval to member', async () => {
-    const response = await app.call('POST', PATHS['membership-approval'], approval({ organization: 'Brics', country: 'egy', occurredOn: '2024-01-01' }));
+    const response = await app.call(
+      'POST',
+      PATHS['membership-approval'],
+      approval({ organization: 'Brics', country: 'egy', occurredOn: '2024-01-01' }),
+    );
     expectWriteAnswer(response, 201, 'membership-approval');
     const [event] = await eventsOfDevelopment(app, response.json.developmentId);
     expect(event!.data).toEqual(expect.objectContaining({ organization: 'BRICS', country: 'EG', status: 'member' }));
@@ -125,7 +160,11 @@ describe('recording developments', () => {
   });
 
   it('keeps an explicit non-default membership status', async () => {
-    const response = await app.call('POST', PATHS['membership-approval'], approval({ organization: 'ASEAN', country: 'TLS', status: 'observer', occurredOn: '2022-11-11' }));
+    const response = await app.call(
+      'POST',
+      PATHS['membership-approval'],
+      approval({ organization: 'ASEAN', country: 'TLS', status: 'observer', occurredOn: '2022-11-11' }),
+    );
     expectWriteAnswer(response, 201, 'membership-approval');
     const [event] = await eventsOfDevelopment(app, response.json.developmentId);
     expect(event!.data).toEqual(expect.objectContaining({ country: 'TL', status: 'observer' }));
@@ -143,8 +182,16 @@ describe('recording developments', () => {
   });
 
   it('gives every write a distinct event id and increasing positions and stream revisions', async () => {
-    const first = await app.call('POST', PATHS.summit, summit({ organization: 'OSCE', host: 'MT', occurredOn: '2024-12-05', endsOn: undefined }));
-    const second = await app.call('POST', PATHS.summit, summit({ organization: 'OSCE', host: 'FI', occurredOn: '2025-12-04', endsOn: undefined }));
+    const first = await app.call(
+      'POST',
+      PATHS.summit,
+      summit({ organization: 'OSCE', host: 'MT', occurredOn: '2024-12-05', endsOn: undefined }),
+    );
+    const second = await app.call(
+      'POST',
+      PATHS.summit,
+      summit({ organization: 'OSCE', host: 'FI', occurredOn: '2025-12-04', endsOn: undefined }),
+    );
     expectWriteAnswer(first, 201, 'summit');
     expectWriteAnswer(second, 201, 'summit');
     expect(second.json.eventId).not.toBe(first.json.eventId);
@@ -164,13 +211,21 @@ describe('recording developments', () => {
 
   describe('organizations', () => {
     it('registers a new organization with 201 and an OrganizationRegistered event', async () => {
-      const response = await app.call('POST', '/api/organizations', { code: 'quad', name: 'Quadrilateral Security Dialogue', wikidataId: 'Q1188553' });
+      const response = await app.call('POST', '/api/organizations', {
+        code: 'quad',
+        name: 'Quadrilateral Security Dialogue',
+        wikidataId: 'Q1188553',
+      });
       expect({ status: response.status, text: response.text }).toEqual({ status: 201, text: response.text });
-      expect(response.json).toEqual(expect.objectContaining({ stream: 'organization-QUAD', eventId: expect.stringMatching(UUID), position: expect.any(String) }));
+      expect(response.json).toEqual(
+        expect.objectContaining({ stream: 'organization-QUAD', eventId: expect.stringMatching(UUID), position: expect.any(String) }),
+      );
       const events = (await allEvents(app)).filter((e) => e.stream === 'organization-QUAD');
       expect(events).toHaveLength(1);
       expect(events[0]).toEqual(expect.objectContaining({ type: 'OrganizationRegistered', eventId: response.json.eventId }));
-      expect(events[0]!.data).toEqual(expect.objectContaining({ code: 'QUAD', name: 'Quadrilateral Security Dialogue', wikidataId: 'Q1188553' }));
+      expect(events[0]!.data).toEqual(
+        expect.objectContaining({ code: 'QUAD', name: 'Quadrilateral Security Dialogue', wikidataId: 'Q1188553' }),
+      );
       expect(events[0]!.metadata.actor).toBe('anonymous');
       const read = await app.call('GET', `/api/organizations/quad?minPosition=${response.json.position}`);
       expect(read.status).toBe(200);
@@ -179,18 +234,34 @@ describe('recording developments', () => {
 
     it('answers 409 ORGANIZATION_EXISTS for an existing code, in any case, and appends nothing', async () => {
       const code = await freshOrganization(app);
-      const again = await expectNothingAppended(app, () => app.call('POST', '/api/organizations', { code: code.toLowerCase(), name: 'Again' }));
+      const again = await expectNothingAppended(app, () =>
+        app.call('POST', '/api/organizations', { code: code.toLowerCase(), name: 'Again' }),
+      );
       expectProblem(again, 409, 'ORGANIZATION_EXISTS');
-      const builtIn = await expectNothingAppended(app, () => app.call('POST', '/api/organizations', { code: 'SCO', name: 'Shanghai again' }));
+      const builtIn = await expectNothingAppended(app, () =>
+        app.call('POST', '/api/organizations', { code: 'SCO', name: 'Shanghai again' }),
+      );
       expectProblem(builtIn, 409, 'ORGANIZATION_EXISTS');
     });
 
     it('lets a new organization be used right away by every organization-scoped kind', async () => {
       const code = await freshOrganization(app);
       expectWriteAnswer(await app.call('POST', PATHS.summit, summit({ organization: code })), 201, 'summit');
-      expectWriteAnswer(await app.call('POST', PATHS['membership-approval'], approval({ organization: code.toLowerCase(), country: 'FR' })), 201, 'membership-approval');
-      expectWriteAnswer(await app.call('POST', PATHS['membership-ending'], ending({ organization: code, country: 'FR' })), 201, 'membership-ending');
-      expectWriteAnswer(await app.call('POST', PATHS['presidency-handover'], handover({ organization: code, from: undefined })), 201, 'presidency-handover');
+      expectWriteAnswer(
+        await app.call('POST', PATHS['membership-approval'], approval({ organization: code.toLowerCase(), country: 'FR' })),
+        201,
+        'membership-approval',
+      );
+      expectWriteAnswer(
+        await app.call('POST', PATHS['membership-ending'], ending({ organization: code, country: 'FR' })),
+        201,
+        'membership-ending',
+      );
+      expectWriteAnswer(
+        await app.call('POST', PATHS['presidency-handover'], handover({ organization: code, from: undefined })),
+        201,
+        'presidency-handover',
+      );
       const last = await app.call('POST', PATHS.meeting, meeting({ organization: code }));
       expectWriteAnswer(last, 201, 'meeting');
       const timeline = await app.call('GET', `/api/organizations/${code}/timeline?minPosition=${last.json.position}`);
@@ -199,7 +270,13 @@ describe('recording developments', () => {
     });
 
     it('rejects invalid registrations with 400 and appends nothing', async () => {
-      for (const body of [{ name: 'No code' }, { code: 'NOCODE' }, { code: '1', name: 'Bad code' }, { code: 'OKCODE', name: 'x', wikidataId: 'nope' }, { code: 'OKCODE2', name: 'x', extra: 1 }]) {
+      for (const body of [
+        { name: 'No code' },
+        { code: 'NOCODE' },
+        { code: '1', name: 'Bad code' },
+        { code: 'OKCODE', name: 'x', wikidataId: 'nope' },
+        { code: 'OKCODE2', name: 'x', extra: 1 },
+      ]) {
         const response = await expectNothingAppended(app, () => app.call('POST', '/api/organizations', body));
         expectProblem(response, 400, 'VALIDATION_FAILED');
       }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../apps/api/src/bootstrap';
 import { loadConfig } from '../../apps/api/src/config/app-config';
+import { createTestDatabase } from './postgres';
 
 export interface TestApp {
   readonly app: NestFastifyApplication;
@@ -21,10 +22,19 @@ export interface TestResponse {
   readonly json: any;
 }
 
-/** The real application over real HTTP on a loopback port, with its own SQLite files. */
+/** Databases made for a data directory, so a restarted app finds its views again. */
+const databases = new Map<string, { url: string; drop: () => Promise<void> }>();
+
+/**
+ * The real application over real HTTP on a loopback port, with its own SQLite files. With
+ * ANNALS_TEST_READ_STORE=postgres (npm run test:postgres) the views live in a fresh PostgreSQL database instead.
+ */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'annals-e2e-'));
-  const config = loadConfig({ SAMPLE_DATA: 'false', LOG_LEVEL: 'silent', ...env, DATA_DIR: dataDir });
+  const postgres = process.env.ANNALS_TEST_READ_STORE === 'postgres' && env.READ_STORE === undefined;
+  if (postgres && !databases.has(dataDir)) databases.set(dataDir, await createTestDatabase());
+  const readStore = postgres ? { READ_STORE: 'postgres', DATABASE_URL: databases.get(dataDir)!.url } : {};
+  const config = loadConfig({ SAMPLE_DATA: 'false', LOG_LEVEL: 'silent', ...readStore, ...env, DATA_DIR: dataDir });
   const app = await createApp(config, { logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
@@ -53,7 +63,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     call,
     close: async () => {
       await app.close();
-      if (!env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
+      if (!env.DATA_DIR) {
+        rmSync(dataDir, { recursive: true, force: true });
+        await databases.get(dataDir)?.drop();
+        databases.delete(dataDir);
+      }
     },
   };
 }

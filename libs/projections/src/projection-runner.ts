@@ -8,6 +8,7 @@ import {
   rebuildTables,
   renameTable,
   type ReadDatabase,
+  type RunnerLease,
   type TableNames,
   type ViewDb,
 } from '@annals/read-store';
@@ -42,6 +43,9 @@ export class ProjectionRunner {
   private readonly progressWaiters = new Set<() => void>();
   private stopped = false;
   private loops: Promise<void>[] = [];
+  private readonly leaseAbort = new AbortController();
+  private lease?: RunnerLease;
+  private active = false;
 
   constructor(
     private readonly store: EventStore,
@@ -61,19 +65,60 @@ export class ProjectionRunner {
     await createCheckpointTable(this.db);
     for (const runtime of this.runtimes) {
       for (const table of runtime.projection.tables) await createViewTable(this.db, table, LIVE_TABLES[table], 'live');
-      const row = await this.db.selectFrom('projection_checkpoints').selectAll().where('name', '=', runtime.projection.name).executeTakeFirst();
-      runtime.position = row ? BigInt(row.position) : 0n;
+      await this.db
+        .insertInto('projection_checkpoints')
+        .values({ name: runtime.projection.name, position: 0, version: runtime.projection.version })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+    }
+    await this.reloadPositions();
+  }
+
+  private async reloadPositions(): Promise<void> {
+    const rows = await this.db.selectFrom('projection_checkpoints').selectAll().execute();
+    for (const runtime of this.runtimes) {
+      const row = rows.find((r) => r.name === runtime.projection.name);
+      if (row) runtime.position = BigInt(row.position);
     }
   }
 
+  /**
+   * Only one runner per read database writes the views (a lease: an advisory lock on PostgreSQL). Until this
+   * process holds it, it stands by and follows the active runner's checkpoints, so read-your-writes still works.
+   */
   start(): void {
-    this.loops = this.runtimes.map((runtime) => this.follow(runtime));
+    this.loops = [this.lead()];
+  }
+
+  private async lead(): Promise<void> {
+    const standby = setInterval(() => {
+      this.reloadPositions().then(
+        () => this.notifyProgress(),
+        () => undefined,
+      );
+    }, 200);
+    try {
+      this.lease = await this.read.acquireRunnerLease(this.leaseAbort.signal);
+    } finally {
+      clearInterval(standby);
+    }
+    if (!this.lease || this.stopped) return;
+    this.active = true;
+    await this.reloadPositions();
+    await Promise.all(this.runtimes.map((runtime) => this.follow(runtime)));
+  }
+
+  /** True while this process holds the lease and runs the projections. */
+  get isActive(): boolean {
+    return this.active;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.leaseAbort.abort();
     await Promise.all(this.subscriptions.map((subscription) => subscription.close()));
     await Promise.all(this.loops);
+    await this.lease?.release();
     for (const wake of this.progressWaiters) wake();
   }
 
@@ -142,6 +187,10 @@ export class ProjectionRunner {
         await this.pump(runtime, subscription);
         backoff = 100;
       } catch (error) {
+        if (error instanceof CheckpointMovedError) {
+          await this.reloadPositions().catch(() => undefined);
+          continue;
+        }
         runtime.status = 'failed';
         runtime.lastError = error instanceof Error ? error.message : String(error);
         this.logger.error(`projection ${runtime.projection.name} failed: ${runtime.lastError}; retrying in ${backoff} ms`);
@@ -203,9 +252,11 @@ export class ProjectionRunner {
     if (fresh.length === 0) return;
     const last = fresh[fresh.length - 1]!.position;
     const handled = fresh.filter((event) => runtime.projection.handles(event));
+    const from = runtime.position;
     await this.db.transaction().execute(async (tx) => {
+      // Compare-and-set: if another runner moved the checkpoint, this batch rolls back and nothing lands twice.
+      if (!(await advanceCheckpoint(tx, runtime.projection, from, last))) throw new CheckpointMovedError(runtime.projection.name);
       if (handled.length > 0) await runtime.projection.apply(tx, LIVE_TABLES, handled);
-      await saveCheckpoint(tx, runtime.projection, last);
     });
     runtime.position = last;
   }
@@ -297,6 +348,22 @@ export class ProjectionRunner {
     }
     return results;
   }
+}
+
+class CheckpointMovedError extends Error {
+  constructor(name: string) {
+    super(`the checkpoint of ${name} was moved by another runner`);
+  }
+}
+
+async function advanceCheckpoint(tx: ViewDb, projection: Projection, from: bigint, to: bigint): Promise<boolean> {
+  const result = await tx
+    .updateTable('projection_checkpoints')
+    .set({ position: Number(to), version: projection.version })
+    .where('name', '=', projection.name)
+    .where('position', '=', Number(from))
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
 }
 
 async function saveCheckpoint(tx: ViewDb, projection: Projection, position: bigint): Promise<void> {

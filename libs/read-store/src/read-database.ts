@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
@@ -6,10 +8,17 @@ import type { ViewDatabase } from './view-tables';
 
 export type ReadDialect = 'sqlite' | 'postgres';
 
+/** Held by the one projection runner allowed to write the views of a database. */
+export interface RunnerLease {
+  release(): Promise<void>;
+}
+
 /** The read side's database: one Kysely handle over better-sqlite3 (embedded) or pg (production). */
 export interface ReadDatabase {
   readonly db: Kysely<ViewDatabase>;
   readonly dialect: ReadDialect;
+  /** Resolves once this process may run the projections; undefined when `signal` aborts first. */
+  acquireRunnerLease(signal: AbortSignal): Promise<RunnerLease | undefined>;
   close(): Promise<void>;
 }
 
@@ -19,16 +28,87 @@ export function openSqliteReadDatabase(filename: string, options: { synchronous?
   // Views are rebuilt from the log, so a power loss may cost only replay work, never data: NORMAL is enough.
   sqlite.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   const db = new Kysely<ViewDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    acquireRunnerLease: (signal) => acquireLockFile(`${filename}.runner.lock`, signal),
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * The embedded profile's lease: a lock file holding its owner's pid and a token. A file left by a process
+ * that died (kill -9) is taken over once that pid is gone.
+ */
+async function acquireLockFile(path: string, signal: AbortSignal, pollMs = 200): Promise<RunnerLease | undefined> {
+  const token = `${process.pid}:${randomUUID()}`;
+  while (!signal.aborted) {
+    try {
+      writeFileSync(path, token, { flag: 'wx' });
+      return {
+        release: () => {
+          if (readOwner(path) === token) rmSync(path, { force: true });
+          return Promise.resolve();
+        },
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = readOwner(path);
+      const pid = Number(owner?.split(':')[0]);
+      if (owner !== undefined && !alive(pid)) rmSync(path, { force: true });
+      else await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+  return undefined;
+}
+
+function readOwner(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 // int8 columns (positions, instants in ms) fit in a double for the life of any log.
 pg.types.setTypeParser(20, (value: string) => Number(value));
 
-export function openPostgresReadDatabase(connectionString: string, options: { max?: number } = {}): ReadDatabase {
+/** Any constant both replicas agree on: the advisory lock that elects the active projection runner. */
+const RUNNER_LOCK_KEY = 0x616e6e616c73; // "annals"
+
+export function openPostgresReadDatabase(connectionString: string, options: { max?: number; standbyPollMs?: number } = {}): ReadDatabase {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
   // An idle client's error (the server restarting) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const db = new Kysely<ViewDatabase>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+
+  /** A session-level advisory lock on a connection of its own: it lasts as long as that connection does. */
+  async function acquireRunnerLease(signal: AbortSignal): Promise<RunnerLease | undefined> {
+    while (!signal.aborted) {
+      const client = new pg.Client({ connectionString });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RUNNER_LOCK_KEY]);
+        if (rows[0]?.locked) return { release: () => client.end() };
+        await client.end();
+      } catch {
+        await client.end().catch(() => undefined);
+      }
+      await new Promise((resolve) => setTimeout(resolve, options.standbyPollMs ?? 1000));
+    }
+    return undefined;
+  }
+
+  return { db, dialect: 'postgres', acquireRunnerLease, close: () => db.destroy() };
 }

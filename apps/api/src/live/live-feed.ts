@@ -40,7 +40,8 @@ export class LiveFeed implements OnApplicationShutdown {
           position = event.position;
           if (!isDevelopmentEvent(event.type)) continue;
           await this.runner.waitFor(event.position, 60_000);
-          const details = await this.views.development(event.data.developmentId as string);
+          // The development as this event left it, even when later events already reached the views.
+          const details = await this.views.development(event.data.developmentId as string, Date.parse(event.recordedAt));
           if (details) this.entries.next(details.entry);
           backoff = 100;
         }

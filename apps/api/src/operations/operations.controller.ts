@@ -65,6 +65,7 @@ export class OperationsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Rebuild views from the log into new tables, then swap them in (blue/green)' })
   rebuild(@Query() query: RebuildQueryDto) {
+    if (!this.runner.isActive) throw new ProblemException('NOT_READY', 'This replica is a standby; send the rebuild to the replica running the projections');
     const names = query.projection ? [query.projection] : this.runner.names();
     const unknown = names.filter((name) => !this.runner.names().includes(name));
     if (unknown.length > 0) throw new ProblemException('NOT_FOUND', `No projection ${unknown.join(', ')}; known: ${this.runner.names().join(', ')}`);

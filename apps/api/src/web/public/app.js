@@ -291,8 +291,12 @@ function loadVis() {
 }
 
 let timeline;
+let timelineItems;
 let timelineView = '';
 const itemDevelopments = new Map();
+/** Items with a period (summits with an end): drawn as ranges when wide enough to read, else as boxes. */
+const spans = new Map();
+const MIN_RANGE_PX = 72;
 
 async function renderTimeline(data) {
   let vis;
@@ -304,13 +308,19 @@ async function renderTimeline(data) {
   }
   if (data !== current) return;
   const { groups, items } = buildTimelineData(data);
+  timelineItems = new vis.DataSet(items);
+  const key = viewKey(data.view);
+  const story = items.length ? storyWindow(data) : null;
   if (!timeline) {
-    timeline = new vis.Timeline(ui.timeline, new vis.DataSet(items), new vis.DataSet(groups), {
+    timelineView = key;
+    timeline = new vis.Timeline(ui.timeline, timelineItems, new vis.DataSet(groups), {
+      ...(story ?? {}),
       moment: (date) => vis.moment(date).utc(),
       orientation: { axis: 'top', item: 'top' },
       stack: true,
       groupOrder: 'order',
-      margin: { item: { horizontal: 6, vertical: 6 }, axis: 6 },
+      // No horizontal margin: back-to-back periods (one presidency ending as the next begins) share a row.
+      margin: { item: { horizontal: 0, vertical: 4 }, axis: 6 },
       maxHeight: 520,
       minHeight: 180,
       zoomMin: 14 * DAY,
@@ -330,17 +340,50 @@ async function renderTimeline(data) {
       const day = new Date(time).toISOString().slice(0, 10);
       setAsOf(day === today() ? null : day);
     });
+    timeline.on('rangechanged', () => {
+      fitSpans();
+      // vis-timeline opened on a given window shows itself on the first redraw after its first range change;
+      // when a resize consumed that redraw it would stay hidden, so ask for one more.
+      if (ui.timeline.querySelector('.vis-timeline')?.style.visibility === 'hidden') timeline.redraw();
+    });
     timeline.addCustomTime(new Date(periodStart(state.asOf ?? today())), 'as-of');
   } else {
-    timeline.setData({ groups: new vis.DataSet(groups), items: new vis.DataSet(items) });
+    timeline.setData({ groups: new vis.DataSet(groups), items: timelineItems });
   }
   updateAsOfMarker();
-  const key = viewKey(data.view);
   if (key !== timelineView) {
     timelineView = key;
-    if (items.length) timeline.fit({ animation: false });
+    if (story) timeline.setWindow(story.start, story.end, { animation: false });
+    else if (items.length) timeline.fit({ animation: false });
   }
+  fitSpans();
   if (state.development) timeline.setSelection(itemIdsOf(state.development));
+}
+
+/** Opens on the recent story: the last decade of a long history (null: fit everything, it is short). */
+function storyWindow(data) {
+  if (!data.entries.length) return null;
+  const first = Math.min(...data.entries.map((entry) => periodStart(entry.occurredOn)));
+  const last = Math.max(...data.entries.map((entry) => periodEnd(entry.endsOn ?? entry.occurredOn)));
+  const decade = 10 * 365.25 * DAY;
+  if (last - first <= 1.2 * decade) return null;
+  const end = Math.max(last, Date.now()) + 0.05 * decade;
+  return { start: new Date(end - 1.05 * decade), end: new Date(end) };
+}
+
+function fitSpans() {
+  if (!timeline || !timelineItems) return;
+  const visible = timeline.getWindow();
+  const width = ui.timeline.querySelector('.vis-center')?.clientWidth || ui.timeline.clientWidth || 1;
+  const pxPerMs = width / (visible.end - visible.start);
+  const updates = [];
+  for (const [id, span] of spans) {
+    const wide = (span.end - span.start) * pxPerMs >= MIN_RANGE_PX;
+    const item = timelineItems.get(id);
+    if (!item || (item.type === 'range') === wide) continue;
+    updates.push(wide ? { id, type: 'range', end: new Date(span.end) } : { id, type: 'box', end: null });
+  }
+  if (updates.length) timelineItems.update(updates);
 }
 
 function updateAsOfMarker() {
@@ -367,12 +410,8 @@ function developmentItem(entry, group) {
     start,
     className: `kind-${entry.kind}${entry.corrected ? ' is-corrected' : ''}`,
   };
-  if (entry.endsOn && periodEnd(entry.endsOn) - start.getTime() > DAY) {
-    item.end = new Date(periodEnd(entry.endsOn));
-    item.type = 'range';
-  } else {
-    item.type = 'box';
-  }
+  item.type = 'box';
+  if (entry.endsOn && periodEnd(entry.endsOn) - start.getTime() > DAY) spans.set(item.id, { start: start.getTime(), end: periodEnd(entry.endsOn) });
   itemDevelopments.set(item.id, entry.developmentId);
   return item;
 }
@@ -380,6 +419,7 @@ function developmentItem(entry, group) {
 /** Memberships and presidencies become ranges; summits with an end become ranges; the rest are points. */
 function buildTimelineData(data) {
   itemDevelopments.clear();
+  spans.clear();
   const { view, entries } = data;
   const now = Date.now();
   const groups = [];
@@ -387,9 +427,10 @@ function buildTimelineData(data) {
   const used = new Set();
   const byKind = (kind) => entries.filter((entry) => entry.kind === kind);
 
+  groups.push({ id: 'events', content: 'Summits & meetings', order: 1 });
   if (view.type === 'organization') {
-    groups.push({ id: 'presidency', content: 'Presidency', order: 1 });
-    groups.push({ id: 'members', content: 'Members', order: 2 });
+    groups.push({ id: 'presidency', content: 'Presidency', order: 2 });
+    groups.push({ id: 'members', content: 'Members', order: 3 });
     const handovers = byKind('presidency-handover');
     for (const period of data.presidencies ?? []) {
       const handover = handovers.find((entry) => entry.occurredOn === period.from && entry.countries.includes(period.country) && !used.has(entry.developmentId));
@@ -410,7 +451,7 @@ function buildTimelineData(data) {
     }
     membershipRanges({ entries, current: data.currentMembers ?? [], keyOf: (entry) => entry.countries[0], keyOfMember: (member) => member.country, label: (key, member) => memberLabel(countryName(key), member), used, items, now });
   } else if (view.type === 'country') {
-    groups.push({ id: 'members', content: 'Memberships', order: 2 });
+    groups.push({ id: 'members', content: 'Memberships', order: 3 });
     membershipRanges({
       entries,
       current: data.currentMemberships ?? [],
@@ -422,7 +463,6 @@ function buildTimelineData(data) {
       now,
     });
   }
-  groups.push({ id: 'events', content: 'Summits & meetings', order: 3 });
   groups.push({ id: 'other', content: 'Other developments', order: 4 });
   for (const entry of entries) {
     if (used.has(entry.developmentId)) continue;
@@ -591,8 +631,9 @@ function renderList(data) {
     );
     return;
   }
+  // Newest first: the latest developments are the story a reader comes for; the timeline above shows the long run.
   const years = new Map();
-  for (const entry of entries) {
+  for (const entry of [...entries].reverse()) {
     const year = entry.occurredOn.slice(0, 4);
     if (!years.has(year)) years.set(year, []);
     years.get(year).push(entry);
@@ -609,7 +650,7 @@ function renderList(data) {
 function entryItem(entry, view) {
   const where = [];
   if (entry.location) where.push([entry.location.city, countryName(entry.location.country)].filter(Boolean).join(', '));
-  const others = entry.countries.filter((code) => !(view.type === 'country' && code === view.code));
+  const others = entry.countries.filter((code) => code !== entry.location?.country && !(view.type === 'country' && code === view.code));
   if (others.length) where.push(listNames(others));
   if (entry.organizations.length && view.type !== 'organization') where.push(entry.organizations.join(', '));
   const link = el('a', { href: addressOf({ development: entry.developmentId }), className: 'entry-link', dataset: { development: entry.developmentId } }, entry.title);
@@ -734,7 +775,7 @@ async function loadMembership(signal) {
 
 const organizationName = (code) => {
   const organization = organizations.find((candidate) => candidate.code === code);
-  return organization ? `${organization.name} (${code})` : code;
+  return organization && organization.name !== code ? `${organization.name} (${code})` : code;
 };
 
 function membershipList(memberships) {
@@ -815,7 +856,7 @@ async function selectDevelopment(id, { origin }) {
   if (timeline && origin !== 'timeline') {
     const ids = itemIdsOf(id);
     timeline.setSelection(ids);
-    if (ids.length) timeline.focus(ids, { animation: { duration: 300 } });
+    if (ids.length) timeline.focus(ids, { zoom: false, animation: { duration: 300 } });
   }
   if (origin === 'timeline') ui.list.querySelector(`.entry[data-development="${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
   await showDetails(id, { focus: origin === 'list' });
@@ -872,7 +913,7 @@ function renderDetails(development) {
   if (development.tags?.length) fact('Tags', development.tags.join(', '));
   const condition = development.retracted ? 'retracted' : development.corrected ? 'corrected' : null;
 
-  ui.detailsBody.replaceChildren(
+  const parts = [
     condition ? el('p', { className: `badge is-${condition}` }, condition) : null,
     development.summary ? el('p', { className: 'details-summary' }, development.summary) : null,
     el('dl', { className: 'facts' }, facts),
@@ -881,7 +922,8 @@ function renderDetails(development) {
     el('h3', {}, 'History'),
     historyList(development.history ?? []),
     el('p', { className: 'raw' }, el('a', { href: `/api/developments/${encodeURIComponent(development.developmentId)}` }, 'This development as JSON')),
-  );
+  ];
+  ui.detailsBody.replaceChildren(...parts.filter(Boolean));
 }
 
 function countryLink(code) {
@@ -919,6 +961,7 @@ function historyList(history) {
       const data = event.data ?? {};
       if (data.reason && !recorded) parts.push(el('p', {}, el('span', { className: 'label' }, 'Reason: '), data.reason));
       if (data.changes) {
+        parts.push(el('p', { className: 'label' }, 'Changed:'));
         parts.push(
           el(
             'dl',
@@ -1043,9 +1086,11 @@ async function loadOrganizations() {
   const others = organizations.filter((organization) => !active.includes(organization));
   const option = (organization) => el('option', { value: organization.code }, `${organization.code} — ${organization.name}`);
   ui.organizationSelect.replaceChildren(
-    el('option', { value: '' }, 'Choose an organization…'),
-    active.length ? el('optgroup', { label: 'With recorded members' }, active.map(option)) : null,
-    others.length ? el('optgroup', { label: active.length ? 'Others' : 'Organizations' }, others.map(option)) : null,
+    ...[
+      el('option', { value: '' }, 'Choose an organization…'),
+      active.length ? el('optgroup', { label: 'With recorded members' }, active.map(option)) : null,
+      others.length ? el('optgroup', { label: active.length ? 'Others' : 'Organizations' }, others.map(option)) : null,
+    ].filter(Boolean),
   );
   if (state.view?.type === 'organization') ui.organizationSelect.value = state.view.code;
 }

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { developmentStream, organizationStream, type EventStore, type TimelineQuery } from '@annals/application';
+import { InMemoryEventStore } from '@annals/event-store';
+import { KyselyReadStore, type ReadDatabase } from '@annals/read-store';
+import { ALL_PROJECTIONS } from './index';
+import { ProjectionRunner } from './projection-runner';
+
+export interface ReadStoreFixture {
+  readonly read: ReadDatabase;
+  /** Another handle on the same database, as a second replica would have. */
+  readonly openAnother: () => ReadDatabase;
+  readonly cleanup: () => Promise<void>;
+}
+
+const at = (iso: string) => ({ recordedAt: iso, schemaVersion: 1, actor: 'test', correlationId: 'c', causationId: 'c' });
+
+/** Appends a domain event the way the command side does. */
+async function record(store: EventStore, stream: string, type: string, data: Record<string, unknown>, recordedAt: string) {
+  return store.append(stream, [{ eventId: randomUUID(), type, data, metadata: at(recordedAt) }], { expectedRevision: 'any' });
+}
+
+const timeline = (scope: TimelineQuery['scope'], extra: Partial<TimelineQuery> = {}): TimelineQuery => ({
+  scope,
+  limit: 50,
+  order: 'asc',
+  includeRetracted: false,
+  ...extra,
+});
+
+/** What every read-store adapter must answer, fed through the real projections. Written once, run per adapter. */
+export function describeReadStoreContract(adapterName: string, open: () => Promise<ReadStoreFixture>): void {
+  describe(`read store contract: ${adapterName}`, () => {
+    let fixture: ReadStoreFixture;
+    let store: InMemoryEventStore;
+    let runner: ProjectionRunner;
+    let views: KyselyReadStore;
+
+    beforeEach(async () => {
+      fixture = await open();
+      store = new InMemoryEventStore();
+      runner = new ProjectionRunner(store, fixture.read, ALL_PROJECTIONS);
+      await runner.init();
+      runner.start();
+      views = new KyselyReadStore(fixture.read.db);
+      await record(store, organizationStream('SCO'), 'OrganizationRegistered', { developmentId: randomUUID(), code: 'SCO', name: 'Shanghai Cooperation Organisation', wikidataId: 'Q485207' }, '2024-01-01T00:00:00.000Z');
+    });
+    afterEach(async () => {
+      await runner.stop();
+      await store.close();
+      await fixture.cleanup();
+    });
+
+    const caughtUp = async () => expect(await runner.waitFor(await store.headPosition(), 10_000)).toBe(true);
+
+    const meeting = (id: string, occurredOn: string, countries: string[], title: string, organization?: string) => ({
+      developmentId: id,
+      occurredOn,
+      title,
+      participants: countries.map((country, i) => ({ name: `Leader ${i}`, country })),
+      ...(organization ? { organization } : {}),
+    });
+
+    it(`[${adapterName}] orders timelines by the start of partial dates, then by position, and pages by keyset`, async () => {
+      const ids = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      await record(store, developmentStream(ids[0]!), 'MeetingHeld', meeting(ids[0]!, '2024-03-05', ['CN', 'RU'], 'day'), '2024-02-01T00:00:00.000Z');
+      await record(store, developmentStream(ids[1]!), 'MeetingHeld', meeting(ids[1]!, '2024', ['CN', 'KZ'], 'year', 'SCO'), '2024-02-01T00:00:01.000Z');
+      await record(store, developmentStream(ids[2]!), 'MeetingHeld', meeting(ids[2]!, '2024-03', ['CN', 'RU'], 'month'), '2024-02-01T00:00:02.000Z');
+      await record(store, developmentStream(ids[3]!), 'MeetingHeld', meeting(ids[3]!, '2024', ['CN', 'IN'], 'year again'), '2024-02-01T00:00:03.000Z');
+      await caughtUp();
+      const all = await views.timeline(timeline({ type: 'country', code: 'CN' }));
+      expect(all.items.map((i) => i.title)).toEqual(['year', 'year again', 'month', 'day']);
+      expect(all.items.map((i) => i.precision)).toEqual(['year', 'year', 'month', 'day']);
+      const first = await views.timeline(timeline({ type: 'country', code: 'CN' }, { limit: 3 }));
+      const rest = await views.timeline(timeline({ type: 'country', code: 'CN' }, { limit: 3, cursor: first.next! }));
+      expect([...first.items, ...rest.items].map((i) => i.title)).toEqual(all.items.map((i) => i.title));
+      expect(rest.next).toBeNull();
+      const relation = await views.timeline(timeline({ type: 'relation', a: 'RU', b: 'CN' }));
+      expect(relation.items.map((i) => i.title)).toEqual(['month', 'day']);
+      const organization = await views.timeline(timeline({ type: 'organization', code: 'SCO' }));
+      expect(organization.items.map((i) => i.title)).toEqual(['year']);
+      const desc = await views.timeline(timeline({ type: 'country', code: 'CN' }, { order: 'desc', fromDay: '2024-03-01', toDayExclusive: '2025-01-01' }));
+      expect(desc.items.map((i) => i.title)).toEqual(['day', 'month']);
+    });
+
+    it(`[${adapterName}] keeps every version: corrections and retractions are read as known at any instant`, async () => {
+      const id = randomUUID();
+      const stream = developmentStream(id);
+      await record(store, stream, 'MeetingHeld', meeting(id, '2024-07-03', ['CN', 'RU'], 'First title'), '2024-07-03T10:00:00.000Z');
+      await record(store, stream, 'DevelopmentCorrected', { developmentId: id, kind: 'meeting', changes: { title: 'Second title', participants: [{ name: 'X', country: 'CN' }, { name: 'Y', country: 'KZ' }] }, reason: 'r' }, '2024-07-04T10:00:00.000Z');
+      await record(store, stream, 'DevelopmentRetracted', { developmentId: id, kind: 'meeting', reason: 'wrong' }, '2024-07-05T10:00:00.000Z');
+      await caughtUp();
+      const known = (iso: string, scope: TimelineQuery['scope']) => views.timeline(timeline(scope, { asKnownAt: Date.parse(iso) }));
+      expect((await known('2024-07-03T12:00:00.000Z', { type: 'country', code: 'RU' })).items.map((i) => i.title)).toEqual(['First title']);
+      expect((await known('2024-07-04T12:00:00.000Z', { type: 'country', code: 'RU' })).items).toEqual([]);
+      expect((await known('2024-07-04T12:00:00.000Z', { type: 'country', code: 'KZ' })).items.map((i) => [i.title, i.corrected])).toEqual([['Second title', true]]);
+      expect((await known('2024-07-02T12:00:00.000Z', { type: 'country', code: 'CN' })).items).toEqual([]);
+      expect((await views.timeline(timeline({ type: 'country', code: 'KZ' }))).items).toEqual([]);
+      const retracted = await views.timeline(timeline({ type: 'country', code: 'KZ' }, { includeRetracted: true }));
+      expect(retracted.items.map((i) => i.retracted)).toEqual([true]);
+      const details = await views.development(id);
+      expect(details?.history.map((h) => h.type)).toEqual(['MeetingHeld', 'DevelopmentCorrected', 'DevelopmentRetracted']);
+      expect((await views.development(id, Date.parse('2024-07-03T12:00:00.000Z')))?.entry.title).toBe('First title');
+    });
+
+    it(`[${adapterName}] derives membership and presidency periods, versioned by recorded time`, async () => {
+      const sco = organizationStream('SCO');
+      const approve = (country: string, occurredOn: string, status = 'member', effectiveOn?: string) => ({
+        developmentId: randomUUID(), organization: 'SCO', country, status, occurredOn, title: `${country} joins`, ...(effectiveOn ? { effectiveOn } : {}),
+      });
+      const belarus = approve('BY', '2024-07-04');
+      await record(store, sco, 'MembershipApproved', approve('KZ', '2001-06-15'), '2024-01-02T00:00:00.000Z');
+      await record(store, sco, 'MembershipApproved', approve('BY', '2015', 'observer'), '2024-01-02T00:00:01.000Z');
+      await record(store, sco, 'MembershipApproved', belarus, '2024-07-05T00:00:00.000Z');
+      await record(store, sco, 'PresidencyHandedOver', { developmentId: randomUUID(), organization: 'SCO', from: 'KZ', to: 'CN', occurredOn: '2024-07-04', title: 'KZ to CN' }, '2024-07-05T00:00:01.000Z');
+      await record(store, sco, 'PresidencyHandedOver', { developmentId: randomUUID(), organization: 'SCO', to: 'KZ', occurredOn: '2023-07-04', title: 'to KZ' }, '2024-07-05T00:00:02.000Z');
+      await record(store, sco, 'DevelopmentCorrected', { developmentId: belarus.developmentId, kind: 'membership-approval', changes: { effectiveOn: '2024-07-05' }, reason: 'r' }, '2024-07-06T00:00:00.000Z');
+      await caughtUp();
+      const periods = await views.membershipPeriods({ organization: 'SCO' });
+      expect(periods.map((p) => [p.country, p.status, p.since, p.until ?? null])).toEqual([
+        ['BY', 'observer', '2015', '2024-07-05'],
+        ['BY', 'member', '2024-07-05', null],
+        ['KZ', 'member', '2001-06-15', null],
+      ]);
+      const before = await views.membershipPeriods({ organization: 'SCO' }, Date.parse('2024-07-05T12:00:00.000Z'));
+      expect(before.filter((p) => p.country === 'BY').map((p) => p.since)).toEqual(['2015', '2024-07-04']);
+      const byCountry = await views.membershipPeriods({ country: 'BY' });
+      expect(byCountry.map((p) => p.organization)).toEqual(['SCO', 'SCO']);
+      const chain = await views.presidencyPeriods('SCO');
+      expect(chain.map((p) => [p.country, p.from, p.to])).toEqual([
+        ['KZ', '2023-07-04', '2024-07-04'],
+        ['CN', '2024-07-04', null],
+      ]);
+      expect(await views.presidencyPeriods('SCO', Date.parse('2024-07-05T00:00:01.500Z'))).toHaveLength(1);
+      expect((await views.organizations()).map((o) => o.code)).toEqual(['SCO']);
+    });
+
+    it(`[${adapterName}] rebuilds every view to the same digests, and replays are identical`, async () => {
+      for (let i = 0; i < 30; i++) {
+        const id = randomUUID();
+        await record(store, developmentStream(id), 'MeetingHeld', meeting(id, `2020-0${(i % 9) + 1}`, ['CN', i % 2 ? 'RU' : 'IN'], `m${i}`), new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString());
+        if (i % 5 === 0) await record(store, developmentStream(id), 'DevelopmentCorrected', { developmentId: id, kind: 'meeting', changes: { summary: 'more' }, reason: 'r' }, new Date(Date.UTC(2024, 0, 2, 0, 0, i)).toISOString());
+      }
+      await caughtUp();
+      const before = (await runner.statuses()).map((s) => s.digest);
+      await runner.rebuild();
+      expect((await runner.statuses()).map((s) => s.digest)).toEqual(before);
+      expect((await runner.verify()).every((r) => r.equal)).toBe(true);
+    });
+
+    it(`[${adapterName}] lets one runner write the views while a second stands by and follows its progress`, async () => {
+      const another = fixture.openAnother();
+      const standby = new ProjectionRunner(store, another, ALL_PROJECTIONS);
+      await standby.init();
+      standby.start();
+      const id = randomUUID();
+      const written = await record(store, developmentStream(id), 'MeetingHeld', meeting(id, '2024-01-01', ['CN', 'RU'], 'seen by both'), '2024-02-01T00:00:00.000Z');
+      expect(await standby.waitFor(written.position, 10_000)).toBe(true);
+      expect(runner.isActive).toBe(true);
+      expect(standby.isActive).toBe(false);
+      await standby.stop();
+      await another.close();
+      expect((await views.timeline(timeline({ type: 'country', code: 'RU' }))).items.map((i) => i.title)).toEqual(['seen by both']);
+    });
+  });
+}

@@ -1,0 +1,141 @@
+import { useApp, waitCaughtUp, type Json } from './support-reads';
+
+const members = (answer: Json) => (answer.members as Json[]).map((m) => m.country as string);
+
+/** The story of the source article, told by the bundled sample dataset (SAMPLE_DATA=true). */
+describe('the sample dataset', () => {
+  const ctx = useApp({ SAMPLE_DATA: 'true' });
+  let xiPutin: Json;
+  let peace: Json;
+
+  beforeAll(async () => {
+    await waitCaughtUp(ctx.app);
+    const meetings = await ctx.w.items('/api/countries/CN/relations/RU/timeline', { kind: 'meeting', from: '2024-07-03', to: '2024-07-03' });
+    xiPutin = meetings[0]!;
+    const peaceSummits = await ctx.w.items('/api/developments', { kind: 'peace-summit', from: '2024-06', to: '2024-06' });
+    peace = peaceSummits.find((p) => p.countries.includes('CH'))!;
+  });
+
+  it('holds the Xi–Putin meeting of 2024-07-03 in Astana, on the sidelines of the SCO summit', () => {
+    expect(xiPutin).toEqual(
+      expect.objectContaining({ kind: 'meeting', occurredOn: '2024-07-03', precision: 'day', organizations: ['SCO'], retracted: false }),
+    );
+    expect(xiPutin.countries).toEqual(expect.arrayContaining(['CN', 'RU']));
+    expect(xiPutin.location).toEqual(expect.objectContaining({ city: 'Astana', country: 'KZ' }));
+    expect(xiPutin.title).toMatch(/Xi/);
+    expect(xiPutin.title).toMatch(/Putin/);
+  });
+
+  it('shows that meeting on the SCO timeline, on both countries timelines and on their relations either way', async () => {
+    const { w } = ctx;
+    const id = xiPutin.developmentId;
+    expect((await w.ids('/api/organizations/SCO/timeline', { kind: 'meeting' }))).toContain(id);
+    expect(await w.ids('/api/organizations/sco/timeline', { from: '2024-07-03', to: '2024-07-04' })).toContain(id);
+    expect(await w.ids('/api/countries/CHN/timeline')).toContain(id);
+    expect(await w.ids('/api/countries/RU/timeline')).toContain(id);
+    expect(await w.ids('/api/countries/RU/relations/CN/timeline')).toContain(id);
+  });
+
+  it('puts the SCO summit in Astana (3–4 July 2024) on the SCO and Kazakh timelines', async () => {
+    const summits = await ctx.w.items('/api/organizations/SCO/timeline', { kind: 'summit', from: '2024-07', to: '2024-07' });
+    expect(summits).toHaveLength(1);
+    expect(summits[0]).toEqual(expect.objectContaining({ occurredOn: '2024-07-03', endsOn: '2024-07-04' }));
+    expect(summits[0]!.countries).toContain('KZ');
+    expect(await ctx.w.ids('/api/countries/KZ/timeline', { kind: 'summit' })).toContain(summits[0]!.developmentId);
+  });
+
+  it('makes Belarus an SCO member as of 2024-07-05 but not as of 2024-07-03', async () => {
+    const after = await ctx.w.ok('/api/organizations/SCO/members', { asOf: '2024-07-05' });
+    expect(after.members.find((m: Json) => m.country === 'BY')).toEqual(expect.objectContaining({ status: 'member', name: 'Belarus' }));
+    const before = await ctx.w.ok('/api/organizations/SCO/members', { asOf: '2024-07-03' });
+    expect((before.members as Json[]).filter((m) => m.status === 'member').map((m) => m.country)).not.toContain('BY');
+    expect(((await ctx.w.ok('/api/countries/BLR/memberships', { asOf: '2024-07-05' })) as Json[]).map((m) => m.organization)).toContain('SCO');
+    expect(((await ctx.w.ok('/api/countries/BY/memberships', { asOf: '2024-07-03' })) as Json[]).filter((m) => m.status === 'member').map((m) => m.organization)).not.toContain('SCO');
+  });
+
+  it('counts ten SCO member states after Astana, sorted by country code', async () => {
+    const answer = await ctx.w.ok('/api/organizations/SCO/members', { asOf: '2024-07-05' });
+    const full = (answer.members as Json[]).filter((m) => m.status === 'member').map((m) => m.country);
+    expect(full).toEqual(['BY', 'CN', 'IN', 'IR', 'KG', 'KZ', 'PK', 'RU', 'TJ', 'UZ']);
+    expect(members(answer)).toEqual([...members(answer)].sort());
+  });
+
+  it('gives the SCO presidency to China from 2024-07-04 and to Kazakhstan before', async () => {
+    expect(await ctx.w.ok('/api/organizations/SCO/presidencies', { asOf: '2024-07-05' })).toEqual({ country: 'CN', since: '2024-07-04' });
+    expect(await ctx.w.ok('/api/organizations/SCO/presidencies', { asOf: '2024-07-01' })).toEqual(expect.objectContaining({ country: 'KZ' }));
+    const chain = (await ctx.w.ok('/api/organizations/SCO/presidencies')) as Json[];
+    const kz = chain.findIndex((p) => p.country === 'KZ' && p.to === '2024-07-04');
+    expect(kz).toBeGreaterThanOrEqual(0);
+    expect(chain[kz + 1]).toEqual(expect.objectContaining({ country: 'CN', from: '2024-07-04' }));
+    const starts = chain.map((p) => p.from as string);
+    expect(starts).toEqual([...starts].sort());
+  });
+
+  it('has Russia chairing BRICS in 2024, with Egypt, Ethiopia, Iran and the UAE members and Saudi Arabia not', async () => {
+    expect(await ctx.w.ok('/api/organizations/BRICS/presidencies', { asOf: '2024-06-01' })).toEqual(expect.objectContaining({ country: 'RU' }));
+    const answer = await ctx.w.ok('/api/organizations/BRICS/members', { asOf: '2024-06-01' });
+    const full = (answer.members as Json[]).filter((m) => m.status === 'member').map((m) => m.country);
+    expect(full).toEqual(expect.arrayContaining(['BR', 'RU', 'IN', 'CN', 'ZA', 'EG', 'ET', 'IR', 'AE']));
+    expect(members(answer)).not.toContain('SA');
+    expect(members(answer)).not.toContain('AR');
+    const before = await ctx.w.ok('/api/organizations/BRICS/members', { asOf: '2023-12-31' });
+    expect(members(before)).not.toContain('EG');
+    expect(members(before)).not.toContain('IR');
+  });
+
+  it('puts the June 2024 peace summit in Switzerland on the CH and UA timelines, and on RU and CN as absentees', async () => {
+    expect(peace).toBeDefined();
+    expect(peace).toEqual(expect.objectContaining({ kind: 'peace-summit', occurredOn: '2024-06-15', organizations: [] }));
+    for (const country of ['CH', 'UA', 'RU', 'CN']) {
+      expect(await ctx.w.ids(`/api/countries/${country}/timeline`, { kind: 'peace-summit' })).toContain(peace.developmentId);
+    }
+    expect(await ctx.w.ids('/api/countries/CN/relations/RU/timeline', { from: '2024-06', to: '2024-06' })).toContain(peace.developmentId);
+    const details = await ctx.w.ok(`/api/developments/${peace.developmentId}`);
+    expect(details.absentees).toEqual(expect.arrayContaining([expect.objectContaining({ country: 'RU' }), expect.objectContaining({ country: 'CN' })]));
+  });
+
+  it('shows the peace summit corrected, with the correction in its history', async () => {
+    expect(peace.corrected).toBe(true);
+    const details = await ctx.w.ok(`/api/developments/${peace.developmentId}`);
+    expect(details.corrected).toBe(true);
+    expect(details.retracted).toBe(false);
+    const types = (details.history as Json[]).map((h) => h.type);
+    expect(types[0]).toBe('PeaceSummitHeld');
+    expect(types).toContain('DevelopmentCorrected');
+    const positions = (details.history as Json[]).map((h) => BigInt(h.position));
+    expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+
+  it('shows the state before the sample corrections as known at an instant before them', async () => {
+    const details = await ctx.w.ok(`/api/developments/${peace.developmentId}`);
+    const history = details.history as Json[];
+    const created = Date.parse(history[0]!.recordedAt);
+    const corrected = Date.parse(history.find((h) => h.type === 'DevelopmentCorrected')!.recordedAt);
+    const asKnownAt = new Date(corrected - 1).toISOString();
+    const then = await ctx.w.items('/api/countries/CH/timeline', { kind: 'peace-summit', asKnownAt });
+    // Recorded in the same millisecond as its correction, it never stood uncorrected at any instant.
+    if (created < corrected) expect(then.find((i) => i.developmentId === peace.developmentId)).toEqual(expect.objectContaining({ corrected: false }));
+    else expect(then.map((i) => i.developmentId)).not.toContain(peace.developmentId);
+  });
+
+  it('gives every development in the dataset at least one source', async () => {
+    const all = await ctx.w.allPages('/api/developments', { limit: 100 });
+    expect(all.items.length).toBeGreaterThanOrEqual(40);
+    const missing: string[] = [];
+    for (const item of all.items) {
+      const details = await ctx.w.ok(`/api/developments/${item.developmentId}`);
+      if (!Array.isArray(details.sources) || details.sources.length === 0) missing.push(item.title);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('lists SCO and BRICS with their Wikidata ids, member counts and current presidencies', async () => {
+    const list = (await ctx.w.ok('/api/organizations')) as Json[];
+    const sco = list.find((o) => o.code === 'SCO')!;
+    expect(sco).toEqual(expect.objectContaining({ wikidataId: 'Q485207', memberCount: 10, presidency: { country: 'KG', since: '2025-09-01' } }));
+    expect(list.find((o) => o.code === 'BRICS')).toEqual(expect.objectContaining({ wikidataId: 'Q243630' }));
+    const detail = await ctx.w.ok('/api/organizations/SCO');
+    expect(members(detail)).toEqual(expect.arrayContaining(['BY', 'CN', 'RU', 'KZ']));
+    expect(detail.presidency).toEqual({ country: 'KG', since: '2025-09-01' });
+  });
+});
