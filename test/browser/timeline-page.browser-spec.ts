@@ -48,7 +48,8 @@ async function waitFor<T>(what: string, attempt: () => Promise<T | undefined>, t
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (server?.exitCode !== null && server?.exitCode !== undefined) throw new Error(`The app exited (${server.exitCode}) while waiting for ${what}:\n${serverOutput}`);
+    if (server?.exitCode !== null && server?.exitCode !== undefined)
+      throw new Error(`The app exited (${server.exitCode}) while waiting for ${what}:\n${serverOutput}`);
     try {
       const result = await attempt();
       if (result !== undefined) return result;
@@ -57,7 +58,7 @@ async function waitFor<T>(what: string, attempt: () => Promise<T | undefined>, t
     }
     await new Promise((done) => setTimeout(done, 250));
   }
-  throw new Error(`Timed out waiting for ${what} (${String(lastError ?? 'no answer')}):\n${serverOutput}`);
+  throw new Error(`Timed out waiting for ${what} (${lastError instanceof Error ? lastError.message : 'no answer'}):\n${serverOutput}`);
 }
 
 async function openPage(path: string): Promise<Page> {
@@ -78,13 +79,25 @@ const details = (page: Page) => page.locator('#details-panel');
 const query = (page: Page) => new URL(page.url()).searchParams;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`No browser at ${CHROMIUM}: install Debian's chromium (apt-get update && apt-get install -y chromium) or set CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `No browser at ${CHROMIUM}: install Debian's chromium (apt-get update && apt-get install -y chromium) or set CHROMIUM_PATH`,
+    );
   if (!existsSync(MAIN)) execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
 
   dataDir = mkdtempSync(join(tmpdir(), 'annals-browser-'));
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SAMPLE_DATA: 'true', EVENT_STORE: 'sqlite', READ_STORE: 'sqlite', LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SAMPLE_DATA: 'true',
+    EVENT_STORE: 'sqlite',
+    READ_STORE: 'sqlite',
+    LOG_LEVEL: 'warn',
+  };
   delete env.API_KEYS;
   delete env.RATE_LIMIT;
   server = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -99,9 +112,15 @@ beforeAll(async () => {
     return body.members.some((member) => member.country === 'BY') ? true : undefined;
   });
   const page = await fetch(`${baseUrl}/`);
-  if (page.status !== 200) throw new Error(`GET / answered ${page.status}: the build in dist/ does not serve the page yet (is WebModule imported into AppModule? run npm run build)`);
+  if (page.status !== 200)
+    throw new Error(
+      `GET / answered ${page.status}: the build in dist/ does not serve the page yet (is WebModule imported into AppModule? run npm run build)`,
+    );
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -147,7 +166,9 @@ describe('the page at /', () => {
     await expect(page.getByRole('heading', { level: 2, name: 'Shanghai Cooperation Organisation (SCO)' }).isVisible()).resolves.toBe(true);
     await developmentList(page).getByRole('link', { name: XI_PUTIN_MEETING }).waitFor();
     const titles = await developmentList(page).locator('.entry-title').allTextContents();
-    expect(titles).toEqual(expect.arrayContaining([XI_PUTIN_MEETING, ASTANA_SUMMIT_2024, SCO_FOUNDED, 'Belarus becomes the tenth member state of the SCO']));
+    expect(titles).toEqual(
+      expect.arrayContaining([XI_PUTIN_MEETING, ASTANA_SUMMIT_2024, SCO_FOUNDED, 'Belarus becomes the tenth member state of the SCO']),
+    );
 
     // vis-timeline draws the same developments: presidencies and memberships as ranges, the meeting as a point.
     await page.locator('.vis-item').first().waitFor();
@@ -207,7 +228,9 @@ describe('the page at /', () => {
     await page.locator('.vis-item', { hasText: 'SCO summit in Tianjin (2025)' }).click();
     await details(page).getByRole('heading', { level: 2, name: 'SCO summit in Tianjin (2025)' }).waitFor();
     await expect(details(page).locator('.history > li').count()).resolves.toBe(1);
-    await expect(developmentList(page).locator('.entry.is-selected .entry-title').textContent()).resolves.toBe('SCO summit in Tianjin (2025)');
+    await expect(developmentList(page).locator('.entry.is-selected .entry-title').textContent()).resolves.toBe(
+      'SCO summit in Tianjin (2025)',
+    );
     expect(query(page).get('development')).toBe('9ad6fd2d-55ed-4245-a190-a72ac8ee882e');
     await page.close();
   });
@@ -220,7 +243,10 @@ describe('the page at /', () => {
     expect(titles).toEqual([XI_PUTIN_MEETING, PEACE_SUMMIT]); // newest first
     // Both belong to the SCO and BRICS.
     await page.locator('#membership-body', { hasText: 'Shared' }).waitFor();
-    await expect(page.locator('#membership-body ul').first().locator('li').allTextContents()).resolves.toEqual(['BRICS', 'Shanghai Cooperation Organisation (SCO)']);
+    await expect(page.locator('#membership-body ul').first().locator('li').allTextContents()).resolves.toEqual([
+      'BRICS',
+      'Shanghai Cooperation Organisation (SCO)',
+    ]);
     expect(query(page).get('countries')).toBe('CN,RU');
     expect(page.url()).toContain('countries=CN,RU');
     expect(problems.get(page)).toEqual([]);
@@ -276,7 +302,7 @@ describe('the page at /', () => {
     // The first recorded instant: only the first development was known.
     await page.focus('#known-at');
     await page.keyboard.press('Home');
-    await page.waitForFunction(() => new URL(location.href).searchParams.has('asKnownAt'));
+    await page.waitForURL(/[?&]asKnownAt=/);
     await developmentList(page).locator('.entry').nth(1).waitFor({ state: 'detached' });
     await expect(developmentList(page).locator('.entry-title').allTextContents()).resolves.toEqual([SCO_FOUNDED]);
     await expect(page.locator('#known-at-value').textContent()).resolves.toContain(`1 of ${all} developments`);
@@ -301,10 +327,12 @@ describe('the page at /', () => {
     await developmentList(page).getByRole('link', { name: KAZAKH_PRESIDENCY }).click();
     await details(page).locator('.history-corrected').waitFor();
     await details(page).getByRole('button', { name: 'Show the record as known just before this' }).click();
-    await page.waitForFunction(() => new URL(location.href).searchParams.has('asKnownAt'));
+    await page.waitForURL(/[?&]asKnownAt=/);
     await details(page).locator('.history > li').nth(1).waitFor({ state: 'detached' });
-    await expect(details(page).locator('.details-summary').textContent()).resolves.not.toContain("foreign ministry");
-    await expect(developmentList(page).locator('.entry', { hasText: KAZAKH_PRESIDENCY }).locator('.badge.is-corrected').count()).resolves.toBe(0);
+    await expect(details(page).locator('.details-summary').textContent()).resolves.not.toContain('foreign ministry');
+    await expect(
+      developmentList(page).locator('.entry', { hasText: KAZAKH_PRESIDENCY }).locator('.badge.is-corrected').count(),
+    ).resolves.toBe(0);
     await page.close();
   });
 

@@ -18,7 +18,14 @@ const KIND_LABELS = {
 const STATUS_LABELS = { member: 'member', observer: 'observer', 'dialogue-partner': 'dialogue partner', partner: 'partner' };
 const ENDING_LABELS = { withdrawal: 'withdrawal', suspension: 'suspension', expulsion: 'expulsion' };
 const ABSENCE_LABELS = { declined: 'declined', 'not-invited': 'not invited' };
-const RECORDING_EVENTS = new Set(['MeetingHeld', 'SummitHeld', 'MembershipApproved', 'MembershipEnded', 'PresidencyHandedOver', 'PeaceSummitHeld']);
+const RECORDING_EVENTS = new Set([
+  'MeetingHeld',
+  'SummitHeld',
+  'MembershipApproved',
+  'MembershipEnded',
+  'PresidencyHandedOver',
+  'PeaceSummitHeld',
+]);
 // Codes Intl knows as regions that are not ISO 3166-1 countries.
 const NOT_COUNTRIES = new Set(['AC', 'CP', 'CQ', 'DG', 'EA', 'EU', 'EZ', 'IC', 'QO', 'TA', 'UN', 'XA', 'XB', 'XK', 'ZZ']);
 
@@ -70,7 +77,7 @@ const instantFormat = new Intl.DateTimeFormat('en-GB', {
 function countryName(code) {
   if (!code) return '';
   try {
-    return /^[A-Za-z]{2}$/.test(code) ? regionNames.of(code.toUpperCase()) ?? code : code.toUpperCase();
+    return /^[A-Za-z]{2}$/.test(code) ? (regionNames.of(code.toUpperCase()) ?? code) : code.toUpperCase();
   } catch {
     return code;
   }
@@ -159,11 +166,16 @@ function readAddress() {
   const params = new URLSearchParams(location.search);
   const organization = params.get('organization')?.trim();
   const country = params.get('country')?.trim();
-  const countries = params.get('countries')?.split(',').map((code) => code.trim()).filter(Boolean);
+  const countries = params
+    .get('countries')
+    ?.split(',')
+    .map((code) => code.trim())
+    .filter(Boolean);
   let view = null;
   if (organization && ORGANIZATION_CODE.test(organization)) view = { type: 'organization', code: organization.toUpperCase() };
   else if (country && CODE.test(country)) view = { type: 'country', code: country.toUpperCase() };
-  else if (countries?.length === 2 && countries.every((code) => CODE.test(code))) view = { type: 'pair', a: countries[0].toUpperCase(), b: countries[1].toUpperCase() };
+  else if (countries?.length === 2 && countries.every((code) => CODE.test(code)))
+    view = { type: 'pair', a: countries[0].toUpperCase(), b: countries[1].toUpperCase() };
   const asOf = params.get('asOf');
   const asKnownAt = params.get('asKnownAt');
   const development = params.get('development');
@@ -203,7 +215,10 @@ function syncAddress({ push = false } = {}) {
 }
 
 const sameView = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-const viewKey = (view) => viewParams(view).map(([key, value]) => `${key}=${value}`).join('&');
+const viewKey = (view) =>
+  viewParams(view)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('&');
 
 // ---------------------------------------------------------------------------
 // The API
@@ -303,7 +318,9 @@ async function renderTimeline(data) {
   try {
     vis = await loadVis();
   } catch (error) {
-    ui.timeline.replaceChildren(el('p', { className: 'muted' }, `The interactive timeline is unavailable (${error.message}); every development is listed below.`));
+    ui.timeline.replaceChildren(
+      el('p', { className: 'muted' }, `The interactive timeline is unavailable (${error.message}); every development is listed below.`),
+    );
     return;
   }
   if (data !== current) return;
@@ -411,7 +428,8 @@ function developmentItem(entry, group) {
     className: `kind-${entry.kind}${entry.corrected ? ' is-corrected' : ''}`,
   };
   item.type = 'box';
-  if (entry.endsOn && periodEnd(entry.endsOn) - start.getTime() > DAY) spans.set(item.id, { start: start.getTime(), end: periodEnd(entry.endsOn) });
+  if (entry.endsOn && periodEnd(entry.endsOn) - start.getTime() > DAY)
+    spans.set(item.id, { start: start.getTime(), end: periodEnd(entry.endsOn) });
   itemDevelopments.set(item.id, entry.developmentId);
   return item;
 }
@@ -433,7 +451,9 @@ function buildTimelineData(data) {
     groups.push({ id: 'members', content: 'Members', order: 3 });
     const handovers = byKind('presidency-handover');
     for (const period of data.presidencies ?? []) {
-      const handover = handovers.find((entry) => entry.occurredOn === period.from && entry.countries.includes(period.country) && !used.has(entry.developmentId));
+      const handover = handovers.find(
+        (entry) => entry.occurredOn === period.from && entry.countries.includes(period.country) && !used.has(entry.developmentId),
+      );
       if (handover) used.add(handover.developmentId);
       const id = handover?.developmentId ?? `presidency:${period.country}:${period.from}`;
       const end = period.to ? periodStart(period.to) : Math.max(now, periodStart(period.from) + DAY);
@@ -449,7 +469,16 @@ function buildTimelineData(data) {
       });
       if (handover) itemDevelopments.set(id, handover.developmentId);
     }
-    membershipRanges({ entries, current: data.currentMembers ?? [], keyOf: (entry) => entry.countries[0], keyOfMember: (member) => member.country, label: (key, member) => memberLabel(countryName(key), member), used, items, now });
+    membershipRanges({
+      entries,
+      current: data.currentMembers ?? [],
+      keyOf: (entry) => entry.countries[0],
+      keyOfMember: (member) => member.country,
+      label: (key, member) => memberLabel(countryName(key), member),
+      used,
+      items,
+      now,
+    });
   } else if (view.type === 'country') {
     groups.push({ id: 'members', content: 'Memberships', order: 3 });
     membershipRanges({
@@ -473,7 +502,8 @@ function buildTimelineData(data) {
   return { groups: groups.filter((group) => withItems.has(group.id)), items };
 }
 
-const memberLabel = (name, member) => (member?.status && member.status !== 'member' ? `${name} (${STATUS_LABELS[member.status] ?? member.status})` : name);
+const memberLabel = (name, member) =>
+  member?.status && member.status !== 'member' ? `${name} (${STATUS_LABELS[member.status] ?? member.status})` : name;
 
 /**
  * A membership range runs from its approval (its effective date when the membership is current) to its ending,
@@ -488,7 +518,12 @@ function membershipRanges({ entries, current, keyOf, keyOfMember, label, used, i
     if (!key) continue;
     const start = periodStart(approval.occurredOn);
     const nextApproval = approvals.slice(index + 1).find((other) => keyOf(other) === key);
-    const ending = endings.find((other) => keyOf(other) === key && periodStart(other.occurredOn) >= start && (!nextApproval || periodStart(other.occurredOn) <= periodStart(nextApproval.occurredOn)));
+    const ending = endings.find(
+      (other) =>
+        keyOf(other) === key &&
+        periodStart(other.occurredOn) >= start &&
+        (!nextApproval || periodStart(other.occurredOn) <= periodStart(nextApproval.occurredOn)),
+    );
     const member = currentByKey.get(key);
     let from;
     let to;
@@ -555,9 +590,15 @@ async function load({ keepDetails = false } = {}) {
     if (view.type === 'organization') {
       const code = encodeURIComponent(view.code);
       extras.presidencies = getJson(`/api/organizations/${code}/presidencies`, { asKnownAt }, signal);
-      extras.currentMembers = getJson(`/api/organizations/${code}/members`, { asOf: today(), asKnownAt }, signal).then((answer) => answer.members);
+      extras.currentMembers = getJson(`/api/organizations/${code}/members`, { asOf: today(), asKnownAt }, signal).then(
+        (answer) => answer.members,
+      );
     } else if (view.type === 'country') {
-      extras.currentMemberships = getJson(`/api/countries/${encodeURIComponent(view.code)}/memberships`, { asOf: today(), asKnownAt }, signal);
+      extras.currentMemberships = getJson(
+        `/api/countries/${encodeURIComponent(view.code)}/memberships`,
+        { asOf: today(), asKnownAt },
+        signal,
+      );
     }
     const [entries, instants, ...values] = await Promise.all([entriesPromise, instantsPromise, ...Object.values(extras)]);
     const data = { view, entries, asKnownAt: state.asKnownAt };
@@ -627,7 +668,11 @@ function renderList(data) {
   const { view, entries } = data;
   if (!entries.length) {
     ui.list.replaceChildren(
-      el('p', { className: 'muted' }, data.asKnownAt ? 'Nothing had been recorded for this view at that instant.' : 'Nothing has been recorded for this view yet.'),
+      el(
+        'p',
+        { className: 'muted' },
+        data.asKnownAt ? 'Nothing had been recorded for this view at that instant.' : 'Nothing has been recorded for this view yet.',
+      ),
     );
     return;
   }
@@ -641,7 +686,13 @@ function renderList(data) {
   const sections = [];
   for (const [year, yearEntries] of years) {
     sections.push(el('h3', { className: 'year' }, year));
-    sections.push(el('ol', { className: 'entries' }, yearEntries.map((entry) => entryItem(entry, view))));
+    sections.push(
+      el(
+        'ol',
+        { className: 'entries' },
+        yearEntries.map((entry) => entryItem(entry, view)),
+      ),
+    );
   }
   ui.list.replaceChildren(...sections);
   markSelected();
@@ -653,7 +704,11 @@ function entryItem(entry, view) {
   const others = entry.countries.filter((code) => code !== entry.location?.country && !(view.type === 'country' && code === view.code));
   if (others.length) where.push(listNames(others));
   if (entry.organizations.length && view.type !== 'organization') where.push(entry.organizations.join(', '));
-  const link = el('a', { href: addressOf({ development: entry.developmentId }), className: 'entry-link', dataset: { development: entry.developmentId } }, entry.title);
+  const link = el(
+    'a',
+    { href: addressOf({ development: entry.developmentId }), className: 'entry-link', dataset: { development: entry.developmentId } },
+    entry.title,
+  );
   link.addEventListener('click', (event) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
@@ -689,7 +744,8 @@ function markSelected() {
 /** Re-points the entry links at the current state (asOf / asKnownAt changes). */
 function refreshLinks() {
   for (const link of ui.list.querySelectorAll('a.entry-link')) link.href = addressOf({ development: link.dataset.development });
-  for (const link of document.querySelectorAll('a[data-view]')) link.href = addressOf({ view: JSON.parse(link.dataset.view), development: null });
+  for (const link of document.querySelectorAll('a[data-view]'))
+    link.href = addressOf({ view: JSON.parse(link.dataset.view), development: null });
 }
 
 // ---------------------------------------------------------------------------
@@ -726,9 +782,16 @@ async function loadMembership(signal) {
       ]);
       if (stale()) return;
       ui.membershipHeading.textContent = `Members on ${when}`;
-      const holder = presidencies.filter((period) => periodStart(period.from) <= periodStart(asOf) && (!period.to || periodStart(period.to) > periodStart(asOf))).at(-1);
+      const holder = presidencies
+        .filter((period) => periodStart(period.from) <= periodStart(asOf) && (!period.to || periodStart(period.to) > periodStart(asOf)))
+        .at(-1);
       ui.membershipBody.replaceChildren(
-        el('p', { className: 'panel-summary' }, plural(answer.members.length, 'member'), holder ? ` · presidency: ${countryName(holder.country)} since ${formatPartial(holder.from)}` : ''),
+        el(
+          'p',
+          { className: 'panel-summary' },
+          plural(answer.members.length, 'member'),
+          holder ? ` · presidency: ${countryName(holder.country)} since ${formatPartial(holder.from)}` : '',
+        ),
         answer.members.length
           ? el(
               'ul',
@@ -739,7 +802,11 @@ async function loadMembership(signal) {
                   { dataset: { country: member.country } },
                   viewLink({ type: 'country', code: member.country }, member.name),
                   el('span', { className: 'code' }, member.country),
-                  el('span', { className: 'since' }, `${STATUS_LABELS[member.status] ?? member.status} since ${formatPartial(member.since)}`),
+                  el(
+                    'span',
+                    { className: 'since' },
+                    `${STATUS_LABELS[member.status] ?? member.status} since ${formatPartial(member.since)}`,
+                  ),
                 ),
               ),
             )
@@ -760,7 +827,15 @@ async function loadMembership(signal) {
       ui.membershipHeading.textContent = `Memberships on ${when}`;
       ui.membershipBody.replaceChildren(
         el('h3', {}, 'Shared'),
-        shared.length ? el('ul', { className: 'members' }, shared.map((membership) => el('li', {}, viewLink({ type: 'organization', code: membership.organization }, organizationName(membership.organization))))) : el('p', { className: 'muted' }, 'None.'),
+        shared.length
+          ? el(
+              'ul',
+              { className: 'members' },
+              shared.map((membership) =>
+                el('li', {}, viewLink({ type: 'organization', code: membership.organization }, organizationName(membership.organization))),
+              ),
+            )
+          : el('p', { className: 'muted' }, 'None.'),
         el('h3', {}, countryName(view.a)),
         membershipList(a),
         el('h3', {}, countryName(view.b)),
@@ -788,7 +863,11 @@ function membershipList(memberships) {
         'li',
         {},
         viewLink({ type: 'organization', code: membership.organization }, organizationName(membership.organization)),
-        el('span', { className: 'since' }, `${STATUS_LABELS[membership.status] ?? membership.status} since ${formatPartial(membership.since)}`),
+        el(
+          'span',
+          { className: 'since' },
+          `${STATUS_LABELS[membership.status] ?? membership.status} since ${formatPartial(membership.since)}`,
+        ),
       ),
     ),
   );
@@ -799,6 +878,7 @@ function membershipList(memberships) {
 // ---------------------------------------------------------------------------
 
 let knownAtInstants = [];
+let sliding = false;
 
 function renderKnownAt(recorded) {
   const instants = [...recorded];
@@ -807,7 +887,8 @@ function renderKnownAt(recorded) {
   knownAtInstants = instants;
   ui.knownAt.max = String(instants.length);
   ui.knownAt.disabled = instants.length === 0;
-  ui.knownAt.value = String(state.asKnownAt ? instants.indexOf(state.asKnownAt) : instants.length);
+  // While the thumb is held, the reader's hand wins over answers still arriving for earlier positions.
+  if (!sliding) ui.knownAt.value = String(state.asKnownAt ? instants.indexOf(state.asKnownAt) : instants.length);
   describeKnownAt();
 }
 
@@ -874,13 +955,25 @@ async function showDetails(id, { focus, signal } = {}) {
   signal?.addEventListener('abort', () => request.abort());
   ui.detailsBody.setAttribute('aria-busy', 'true');
   try {
-    const development = await getJson(`/api/developments/${encodeURIComponent(id)}`, { asKnownAt: state.asKnownAt ?? undefined }, request.signal);
+    const development = await getJson(
+      `/api/developments/${encodeURIComponent(id)}`,
+      { asKnownAt: state.asKnownAt ?? undefined },
+      request.signal,
+    );
     renderDetails(development);
   } catch (error) {
     if (request.signal.aborted) return;
     ui.detailsHeading.textContent = 'Details';
     ui.detailsBody.replaceChildren(
-      el('p', { className: error.status === 404 ? 'muted' : 'error' }, error.status === 404 ? (state.asKnownAt ? 'This development had not been recorded yet at that instant.' : 'No such development.') : `Could not load the development: ${error.message}`),
+      el(
+        'p',
+        { className: error.status === 404 ? 'muted' : 'error' },
+        error.status === 404
+          ? state.asKnownAt
+            ? 'This development had not been recorded yet at that instant.'
+            : 'No such development.'
+          : `Could not load the development: ${error.message}`,
+      ),
     );
   } finally {
     if (detailsRequest === request) ui.detailsBody.removeAttribute('aria-busy');
@@ -894,22 +987,45 @@ function renderDetails(development) {
   const fact = (term, ...value) => facts.push(el('dt', {}, term), el('dd', {}, ...value));
   fact('When', el('time', { datetime: development.occurredOn }, formatPeriod(development.occurredOn, development.endsOn)));
   fact('Kind', KIND_LABELS[development.kind] ?? development.kind);
-  if (development.organization) fact('Organization', viewLink({ type: 'organization', code: development.organization }, organizationName(development.organization)));
+  if (development.organization)
+    fact('Organization', viewLink({ type: 'organization', code: development.organization }, organizationName(development.organization)));
   if (development.country) fact('Country', countryLink(development.country));
   if (development.status) fact('Status', STATUS_LABELS[development.status] ?? development.status);
   if (development.effectiveOn) fact('Effective', formatPartial(development.effectiveOn));
-  if (development.reason && development.kind === 'membership-ending') fact('Reason', ENDING_LABELS[development.reason] ?? development.reason);
+  if (development.reason && development.kind === 'membership-ending')
+    fact('Reason', ENDING_LABELS[development.reason] ?? development.reason);
   if (development.from) fact('From', countryLink(development.from));
   if (development.to) fact('To', countryLink(development.to));
   if (development.termEndsOn) fact('Term ends', formatPartial(development.termEndsOn));
   if (development.host) fact('Host', countryLink(development.host));
-  if (development.location) fact('Where', [development.location.city, development.location.country ? countryName(development.location.country) : null].filter(Boolean).join(', '));
+  if (development.location)
+    fact(
+      'Where',
+      [development.location.city, development.location.country ? countryName(development.location.country) : null]
+        .filter(Boolean)
+        .join(', '),
+    );
   if (development.conflict) fact('Conflict', development.conflict);
   if (development.participants?.length) {
-    fact('Participants', el('ul', { className: 'plain' }, development.participants.map((participant) => el('li', {}, participant.name, participant.role ? `, ${participant.role}` : '', ` (${countryName(participant.country)})`))));
+    fact(
+      'Participants',
+      el(
+        'ul',
+        { className: 'plain' },
+        development.participants.map((participant) =>
+          el('li', {}, participant.name, participant.role ? `, ${participant.role}` : '', ` (${countryName(participant.country)})`),
+        ),
+      ),
+    );
   }
   if (development.attendees?.length) fact('Attended', listNames(development.attendees, 30));
-  if (development.absentees?.length) fact('Absent', development.absentees.map((absentee) => `${countryName(absentee.country)} (${ABSENCE_LABELS[absentee.reason] ?? absentee.reason})`).join(', '));
+  if (development.absentees?.length)
+    fact(
+      'Absent',
+      development.absentees
+        .map((absentee) => `${countryName(absentee.country)} (${ABSENCE_LABELS[absentee.reason] ?? absentee.reason})`)
+        .join(', '),
+    );
   if (development.tags?.length) fact('Tags', development.tags.join(', '));
   const condition = development.retracted ? 'retracted' : development.corrected ? 'corrected' : null;
 
@@ -921,7 +1037,11 @@ function renderDetails(development) {
     sourceList(development.sources),
     el('h3', {}, 'History'),
     historyList(development.history ?? []),
-    el('p', { className: 'raw' }, el('a', { href: `/api/developments/${encodeURIComponent(development.developmentId)}` }, 'This development as JSON')),
+    el(
+      'p',
+      { className: 'raw' },
+      el('a', { href: `/api/developments/${encodeURIComponent(development.developmentId)}` }, 'This development as JSON'),
+    ),
   ];
   ui.detailsBody.replaceChildren(...parts.filter(Boolean));
 }
@@ -938,11 +1058,20 @@ function sourceList(sources) {
 function sourceItem(source) {
   const label = source.title || source.publisher || source.url;
   const safeUrl = source.url && /^https?:\/\//i.test(source.url) ? source.url : null;
-  const extra = [source.title && source.publisher ? source.publisher : null, source.publishedOn ? formatPartial(source.publishedOn) : null].filter(Boolean).join(', ');
+  const extra = [source.title && source.publisher ? source.publisher : null, source.publishedOn ? formatPartial(source.publishedOn) : null]
+    .filter(Boolean)
+    .join(', ');
   return el(
     'li',
     {},
-    safeUrl ? el('a', { href: safeUrl, rel: 'noopener noreferrer external', target: '_blank' }, label, el('span', { className: 'visually-hidden' }, ' (opens in a new tab)')) : el('span', {}, label),
+    safeUrl
+      ? el(
+          'a',
+          { href: safeUrl, rel: 'noopener noreferrer external', target: '_blank' },
+          label,
+          el('span', { className: 'visually-hidden' }, ' (opens in a new tab)'),
+        )
+      : el('span', {}, label),
     extra ? el('span', { className: 'source-extra' }, ` — ${extra}`) : null,
   );
 }
@@ -954,9 +1083,24 @@ function historyList(history) {
     { className: 'history' },
     history.map((event, index) => {
       const recorded = RECORDING_EVENTS.has(event.type);
-      const label = recorded ? (index === 0 ? 'Recorded' : 'Recorded again') : event.type === 'DevelopmentCorrected' ? 'Corrected' : event.type === 'DevelopmentRetracted' ? 'Retracted' : event.type;
+      const label = recorded
+        ? index === 0
+          ? 'Recorded'
+          : 'Recorded again'
+        : event.type === 'DevelopmentCorrected'
+          ? 'Corrected'
+          : event.type === 'DevelopmentRetracted'
+            ? 'Retracted'
+            : event.type;
       const parts = [
-        el('p', { className: 'history-head' }, el('strong', {}, label), ' ', el('time', { datetime: event.recordedAt }, formatInstant(event.recordedAt)), el('span', { className: 'muted' }, ` · ${event.type} · position ${event.position}`)),
+        el(
+          'p',
+          { className: 'history-head' },
+          el('strong', {}, label),
+          ' ',
+          el('time', { datetime: event.recordedAt }, formatInstant(event.recordedAt)),
+          el('span', { className: 'muted' }, ` · ${event.type} · position ${event.position}`),
+        ),
       ];
       const data = event.data ?? {};
       if (data.reason && !recorded) parts.push(el('p', {}, el('span', { className: 'label' }, 'Reason: '), data.reason));
@@ -970,11 +1114,18 @@ function historyList(history) {
           ),
         );
       }
-      if (!recorded && data.sources?.length) parts.push(el('p', { className: 'label' }, 'Sources for this change:'), sourceList(data.sources));
+      if (!recorded && data.sources?.length)
+        parts.push(el('p', { className: 'label' }, 'Sources for this change:'), sourceList(data.sources));
       if (recorded && data.title) parts.push(el('p', {}, el('span', { className: 'label' }, 'Recorded as: '), data.title));
       if (index > 0) {
         const before = new Date(Date.parse(event.recordedAt) - 1).toISOString();
-        parts.push(el('button', { type: 'button', className: 'link-button', onclick: () => setKnownAt(before) }, 'Show the record as known just before this'));
+        parts.push(
+          el(
+            'button',
+            { type: 'button', className: 'link-button', onclick: () => setKnownAt(before) },
+            'Show the record as known just before this',
+          ),
+        );
       }
       return el('li', { className: `history-${label.toLowerCase().replace(/\s+/g, '-')}` }, parts);
     }),
@@ -1047,6 +1198,8 @@ function wireControls() {
   });
   ui.asOfToday.addEventListener('click', () => setAsOf(null));
   ui.knownAt.addEventListener('input', onKnownAtInput);
+  ui.knownAt.addEventListener('pointerdown', () => (sliding = true));
+  for (const type of ['pointerup', 'pointercancel']) window.addEventListener(type, () => (sliding = false));
   ui.knownAt.addEventListener('change', () => setKnownAt(knownAtInstants[Number(ui.knownAt.value)] ?? null));
   ui.knownAtLatest.addEventListener('click', () => {
     ui.knownAt.value = ui.knownAt.max;
@@ -1105,7 +1258,9 @@ async function start() {
   if (!state.view) {
     // A first visit opens on a real story: the organization with the most recorded members (SCO in the sample data).
     await organizationsLoaded;
-    const preferred = organizations.find((organization) => organization.code === 'SCO' && organization.memberCount > 0) ?? [...organizations].sort((a, b) => b.memberCount - a.memberCount)[0];
+    const preferred =
+      organizations.find((organization) => organization.code === 'SCO' && organization.memberCount > 0) ??
+      [...organizations].sort((a, b) => b.memberCount - a.memberCount)[0];
     if (!preferred) {
       setStatus('No organizations yet.');
       return;
