@@ -82,9 +82,12 @@ describe('rebuilding a larger log', () => {
 
   beforeAll(async () => {
     // Enough history that a rebuild takes a while, so reads and writes land while it runs.
+    // Many participants each: every development lands on many timelines, so rebuilding costs more than importing.
+    const many = 'KP KR AD AE AF AG AL AM AO AR AT AU AZ BA BB BD BE BF BG BH BI BJ BN BO BR BS BT BW BY BZ CA CD CF CG CH CI CL CM CN CO CR CU CV CY CZ DE DJ DK DM DO DZ EC EE EG ER ES ET FI FJ FM'.split(' ');
+    const participants = many.map((country, i) => ({ name: `Delegate ${i}`, country }));
     for (let chunk = 0; chunk < 3; chunk++) {
       const lines = Array.from({ length: 1000 }, (_, i) =>
-        JSON.stringify({ kind: 'meeting', occurredOn: `20${10 + (i % 10)}-0${1 + (i % 9)}`, title: `Bulk ${chunk}-${i}`, participants: [{ name: 'A', country: 'KP' }, { name: 'B', country: 'KR' }] }),
+        JSON.stringify({ kind: 'meeting', occurredOn: `20${10 + (i % 10)}-0${1 + (i % 9)}`, title: `Bulk ${chunk}-${i}`, summary: 'Talks. '.repeat(100), participants }),
       ).join('\n');
       const imported = await ctx.app.call('POST', '/api/import', lines, { 'content-type': 'application/x-ndjson' });
       expectStatus(imported, 200, 'import');
@@ -107,7 +110,8 @@ describe('rebuilding a larger log', () => {
     expect(digests(await waitCaughtUp(app, 60_000))).toEqual(before);
     const total = Date.now() - started;
     // Only meaningful when the rebuild takes a noticeable time; a service blocked by it answers only at its end.
-    if (total >= 400) expect({ accepted: accepted.at, read: readLatency }).toEqual({ accepted: expect.toBeBelow(Math.max(250, total / 3)), read: expect.toBeBelow(Math.max(250, total / 3)) });
+    const bound = Math.max(250, total / 3);
+    if (total >= 400) expect({ total, acceptedAfter: accepted.at, readAnsweredAfter: readLatency, withinBound: accepted.at < bound && readLatency < bound }).toEqual(expect.objectContaining({ withinBound: true }));
   });
 
   it('ends a rebuild during concurrent writes caught up, with the digests of a fresh rebuild after the writes', async () => {

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import {
   CorrectDevelopmentHandler,
@@ -20,6 +21,7 @@ import {
   StreamWriter,
 } from '@annals/application';
 import { ApiKeyGuard } from './access/api-key.guard';
+import { RateLimitGuard } from './access/rate-limit.guard';
 import type { AppConfig } from './config/app-config';
 import { DevelopmentReadsController } from './developments/development-reads.controller';
 import { DevelopmentWrites } from './developments/development-writes';
@@ -67,6 +69,7 @@ export class AppModule {
         }),
         CqrsModule.forRoot(),
         TerminusModule,
+        ...(config.rateLimit ? [ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.rateLimit }])] : []),
         PersistenceModule.forRoot(config),
         WebModule,
       ],
@@ -93,6 +96,7 @@ export class AppModule {
         LiveFeed,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        ...(config.rateLimit ? [{ provide: APP_GUARD, useClass: RateLimitGuard }] : []),
       ],
     };
   }

@@ -2,6 +2,7 @@ import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
@@ -24,6 +25,8 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
       exceptionFactory: (errors) => validationFailed(fieldErrors(errors)),
     }),
   );
+  // Security headers on every answer; the web page sets its own Content-Security-Policy, /docs needs inline assets.
+  await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
   app.enableShutdownHooks();
   setUpOpenApi(app);
   return app;

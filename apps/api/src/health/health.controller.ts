@@ -1,5 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { sql } from 'kysely';
 import { EVENT_STORE, type EventStore } from '@annals/application';
@@ -13,6 +14,7 @@ const MAX_READY_LAG = 1000n;
 
 @ApiTags('health')
 @RequireScope('public')
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(
