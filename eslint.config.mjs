@@ -39,6 +39,8 @@ export default tseslint.config(
     rules: {
       ...jest.configs['flat/recommended'].rules,
       'jest/no-focused-tests': 'error',
+      // Helpers named expect*/assert*/must* assert too.
+      'jest/expect-expect': ['warn', { assertFunctionNames: ['expect', 'expect*', 'assert*', 'must*', '**.expect*', 'given.**.then*'] }],
       'jest/no-conditional-expect': 'off',
       'jest/no-standalone-expect': 'off',
       'jest/no-export': 'off',

@@ -144,10 +144,10 @@ function emmettDurability(dir) {
 
 async function run({ quick = false } = {}) {
   const schema = storeSchema();
-  const rounds = quick ? 3 : 5;
+  const rounds = quick ? 5 : 7;
   const single = quick ? 1500 : 5000; // events at 1 per transaction (~3k/s at FULL: fsync-bound)
-  const hundred = quick ? 30000 : 200000; // events at 100 per append
-  const emmettEvents = quick ? 20000 : 100000;
+  const hundred = quick ? 20000 : 200000; // events at 100 per append
+  const emmettEvents = quick ? 15000 : 100000;
   const Database = require('better-sqlite3');
   const ourSqlite = new Database(':memory:').prepare('SELECT sqlite_version() AS v').get().v;
 

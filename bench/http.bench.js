@@ -49,6 +49,7 @@ function startServer({ dataDir, samplePath, execArgv = [], logLevel }) {
           ...message,
           url: `http://127.0.0.1:${message.port}`,
           stats: () => request('stats'),
+          resetLoopDelay: () => child.send({ type: 'reset-loop-delay' }),
           stop: async () => {
             child.off('exit', onExit);
             const exited = new Promise((res) => child.once('exit', res));
@@ -65,6 +66,16 @@ function startServer({ dataDir, samplePath, execArgv = [], logLevel }) {
 
 function cannon(options) {
   return autocannon({ connections: 64, timeout: 30, ...options });
+}
+
+/** One measured run: its summary plus the server's event-loop delay during it. */
+async function measured(server, options) {
+  server.resetLoopDelay();
+  const result = summary(await cannon(options));
+  const stats = await server.stats();
+  const round1 = (v) => Math.round(v * 10) / 10;
+  result.serverLoopDelayMs = { p50: round1(stats.loopDelayMs.p50), p99: round1(stats.loopDelayMs.p99), max: round1(stats.loopDelayMs.max) };
+  return result;
 }
 
 /** Requests/s counting only 2xx answers, plus the latency figures and errors worth reporting. */
@@ -94,11 +105,11 @@ async function readPhase({ dir, quick, execArgv, logLevel }) {
     log(`  http read: server up (boot ${server.bootMs} ms, head ${server.head}, sample page ${server.sampleBytes} B); warming up`);
     await cannon({ url: server.url, duration: quick ? 2 : 3, requests: timelineRequests });
     await cannon({ url: `${server.url}/bench/bare`, duration: 1 });
-    const bare = summary(await cannon({ url: `${server.url}/bench/bare`, duration }));
-    const timeline = summary(await cannon({ url: server.url, duration, requests: timelineRequests }));
-    const single = summary(await cannon({ url: server.url, duration, connections: 1, requests: timelineRequests }));
+    const bare = await measured(server, { url: `${server.url}/bench/bare`, duration });
+    const timeline = await measured(server, { url: server.url, duration, requests: timelineRequests });
+    const single = await measured(server, { url: server.url, duration, connections: 1, requests: timelineRequests });
     const stats = await server.stats();
-    log(`  http read: bare ${bare.okPerSecond}/s, timeline ${timeline.okPerSecond}/s, p99 ${single.latencyMs.p99} ms at 1 conn, ${timeline.latencyMs.p99} ms at 64`);
+    log(`  http read: bare ${bare.okPerSecond}/s, timeline ${timeline.okPerSecond}/s, p99 ${single.latencyMs.p99} ms at 1 conn, ${timeline.latencyMs.p99} ms at 64 (server loop delay p50 ${timeline.serverLoopDelayMs.p50} ms)`);
     return { bare, timeline, singleConnection: single, server: { bootMs: server.bootMs, head: server.head, samplePageBytes: server.sampleBytes, peakRssMb: round(stats.peakRssMb, 1) } };
   } finally {
     await server.stop();
@@ -119,8 +130,8 @@ async function writePhase({ quick, execArgv, logLevel }) {
     log(`  http write: server up (boot ${server.bootMs} ms); warming up`);
     await cannon({ url: server.url, duration: quick ? 2 : 3, requests: writes });
     await cannon({ url: server.url, duration: 1, requests: bareWrites });
-    const bare = summary(await cannon({ url: server.url, duration, requests: bareWrites }));
-    const meetings = summary(await cannon({ url: server.url, duration, requests: writes }));
+    const bare = await measured(server, { url: server.url, duration, requests: bareWrites });
+    const meetings = await measured(server, { url: server.url, duration, requests: writes });
     const stats = await server.stats();
     log(`  http write: bare ${bare.okPerSecond}/s, meetings ${meetings.okPerSecond}/s (p99 ${meetings.latencyMs.p99} ms, non-2xx ${meetings.non2xx})`);
     return { bare, meetings, recordedEvents: Number(stats.position), server: { bootMs: server.bootMs, peakRssMb: round(stats.peakRssMb, 1) }, bodyBytes: Buffer.byteLength(body()) };

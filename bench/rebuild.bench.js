@@ -92,7 +92,7 @@ async function rebuild(dir) {
 
 async function run({ dir, execArgv = [] }) {
   const raw = await runChild(__filename, ['--child-raw', dir], { execArgv, timeoutMs: 15 * 60_000 });
-  const built = await runChild(__filename, ['--child-rebuild', dir], { execArgv, timeoutMs: 30 * 60_000 });
+  const built = await runChild(__filename, ['--child-rebuild', dir], { execArgv, timeoutMs: 150 * 60_000 });
   return {
     rebuildRatioVsRawRead: round(built.eventsPerSecond / raw.eventsPerSecond, 3),
     rebuildPeakRssMb: round(built.peakRssMb, 1),

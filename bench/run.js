@@ -8,6 +8,8 @@
  *            (CPU profiles of the child processes into bench/results/profiles), --events=N, --keep (keep the data dir)
  *
  * Runs `npm run build` first when dist/ is missing or older than the sources, then uses the compiled code in dist/.
+ * The full run is long: the rebuild of the views grows faster than linearly with the log (≈ 20 s at 100k events,
+ * ≈ 190 s at 300k on 2 cores), so expect it to dominate at 1M.
  * Results: a table on stdout, then (with --json) the JSON; always written to bench/results/latest.json.
  */
 const fs = require('node:fs');
@@ -204,6 +206,18 @@ async function main() {
       rebuild: 'views.db: WAL + synchronous=NORMAL (openSqliteReadDatabase default)',
       http: 'app defaults: events WAL + synchronous=FULL with group commit; views WAL + synchronous=NORMAL',
       lag: details.lag ? details.lag.durability : undefined,
+    },
+    definitions: {
+      appendRatioVsRawSqlite: 'events/s, 100 events per append (one new stream each), SqliteEventStore ÷ plain better-sqlite3 transactions of the same rows; median of interleaved rounds',
+      appendRatioVsRawSqlite1: 'same, 1 event per transaction (sequential awaits)',
+      appendVsEmmettSqlite: 'events/s, 100 per append: SqliteEventStore ÷ Emmett getSQLiteEventStore().appendToStream',
+      httpWriteRatioVsBare: '2xx/s of POST /api/developments/meetings ÷ 2xx/s of a bare POST route on the same Fastify instance, 64 connections',
+      httpReadRatioVsBare: '2xx/s of GET timeline pages (limit=50) ÷ 2xx/s of a bare GET route returning a real page, 64 connections',
+      readP99Ms: 'p99 latency of timeline pages with 1 connection (service time, no queueing), on the generated log',
+      readP99MsAt64Connections: 'p99 latency of timeline pages at 64 connections (saturation: mostly queueing behind one event loop)',
+      rebuildRatioVsRawRead: 'events/s of runner.rebuild() of all projections ÷ events/s of reading + JSON.parse of the same log with better-sqlite3',
+      rebuildPeakRssMb: 'peak RSS of the rebuild child process (max of the kernel high-water mark and a 50 ms process.memoryUsage().rss sampler, which long synchronous stretches of the rebuild starve)',
+      projectionLagP99Ms: 'p99 of (runner position reached event) − (append acknowledged), 500 appends/s, runner in the same process',
     },
     goals: Object.fromEntries(Object.keys(GOALS).map((key) => [key, goalText(key)])),
     misses: Object.keys(GOALS).filter((key) => verdict(key, pick('append', key) ?? pick('http', key) ?? pick('rebuild', key) ?? pick('lag', key)) === 'MISS'),

@@ -12,6 +12,7 @@
  * stops on the 'stop' message.
  */
 require('reflect-metadata');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { dist, maxRssMb } = require('./common');
 
 async function main() {
@@ -51,9 +52,20 @@ async function main() {
     sampleBytes = Buffer.byteLength(response.body);
   }
 
+  // Event-loop delay while under load: long synchronous stretches (big queries, checkpoints, GC) show up here.
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   process.on('message', async (message) => {
+    if (message && message.type === 'reset-loop-delay') loopDelay.reset();
     if (message && message.type === 'stats') {
-      process.send({ type: 'stats', served, rssMb: process.memoryUsage().rss / 1024 / 1024, peakRssMb: maxRssMb(), position: String(runner.position) });
+      process.send({
+        type: 'stats',
+        served,
+        rssMb: process.memoryUsage().rss / 1024 / 1024,
+        peakRssMb: maxRssMb(),
+        position: String(runner.position),
+        loopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+      });
     }
     if (message && message.type === 'stop') {
       await app.close();

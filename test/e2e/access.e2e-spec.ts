@@ -3,7 +3,14 @@ import { startTestApp, type TestApp } from '../support/test-app';
 
 const KEYS = 'reader:read-key-0123456789abcdef:read,writer:write-key-0123456789abcdef:write,ops:admin-key-0123456789abcdef:admin';
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
-const meeting = { occurredOn: '2024-07-03', title: 'Keyed meeting', participants: [{ name: 'A', country: 'CN' }, { name: 'B', country: 'RU' }] };
+const meeting = {
+  occurredOn: '2024-07-03',
+  title: 'Keyed meeting',
+  participants: [
+    { name: 'A', country: 'CN' },
+    { name: 'B', country: 'RU' },
+  ],
+};
 
 describe('access with API keys', () => {
   let app: TestApp;
@@ -27,7 +34,12 @@ describe('access with API keys', () => {
   it("records the key's name as the event's actor", async () => {
     const write = await app.call('POST', '/api/developments/meetings', meeting, bearer('write-key-0123456789abcdef'));
     expect(write.status).toBe(201);
-    const events = await app.call('GET', `/api/events?after=${BigInt(write.json.position) - 1n}&limit=1`, undefined, bearer('admin-key-0123456789abcdef'));
+    const events = await app.call(
+      'GET',
+      `/api/events?after=${BigInt(write.json.position) - 1n}&limit=1`,
+      undefined,
+      bearer('admin-key-0123456789abcdef'),
+    );
     expect(events.json[0].metadata.actor).toBe('writer');
   });
 

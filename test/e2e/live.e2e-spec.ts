@@ -16,7 +16,14 @@ async function collectEvents(url: string, name: string, count: number, signal: A
     for (const block of blocks) {
       const lines = block.split('\n');
       if (!lines.includes(`event: ${name}`)) continue;
-      found.push(JSON.parse(lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n')));
+      found.push(
+        JSON.parse(
+          lines
+            .filter((l) => l.startsWith('data: '))
+            .map((l) => l.slice(6))
+            .join('\n'),
+        ),
+      );
     }
   }
   await reader.cancel();

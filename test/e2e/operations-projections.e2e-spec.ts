@@ -1,3 +1,4 @@
+/* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectProblem", "expectStatus"] }] */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,10 @@ async function seed(w: Writer): Promise<string[]> {
   ids.push((await w.ending('OPX', 'AM', '2023-03-01')).developmentId);
   ids.push((await w.handover('OPX', undefined, 'AZ', '2020')).developmentId);
   ids.push((await w.handover('OPX', 'AZ', 'GE', '2022-07-01')).developmentId);
-  const meeting = await w.meeting('2024-01-02', 'Meeting in Baku', ['AZ', 'GE'], { organization: 'OPX', location: { city: 'Baku', country: 'AZ' } });
+  const meeting = await w.meeting('2024-01-02', 'Meeting in Baku', ['AZ', 'GE'], {
+    organization: 'OPX',
+    location: { city: 'Baku', country: 'AZ' },
+  });
   ids.push(meeting.developmentId);
   await w.correct(meeting.developmentId, { title: 'Meeting in Baku (corrected)' });
   const retracted = await w.meeting('2024-01-03', 'Never happened', ['AZ', 'TR']);
@@ -55,7 +59,14 @@ describe('projections', () => {
     expect(list.length).toBeGreaterThan(0);
     expect(list.map((p) => p.name)).toContain('developments');
     for (const p of list) {
-      expect(p).toEqual({ name: expect.any(String), version: expect.any(Number), position: expect.any(String), lag: 0, status: 'running', digest: expect.any(String) });
+      expect(p).toEqual({
+        name: expect.any(String),
+        version: expect.any(Number),
+        position: expect.any(String),
+        lag: 0,
+        status: 'running',
+        digest: expect.any(String),
+      });
       expect(p.digest.length).toBeGreaterThan(0);
     }
   });
@@ -83,11 +94,20 @@ describe('rebuilding a larger log', () => {
   beforeAll(async () => {
     // Enough history that a rebuild takes a while, so reads and writes land while it runs.
     // Many participants each: every development lands on many timelines, so rebuilding costs more than importing.
-    const many = 'KP KR AD AE AF AG AL AM AO AR AT AU AZ BA BB BD BE BF BG BH BI BJ BN BO BR BS BT BW BY BZ CA CD CF CG CH CI CL CM CN CO CR CU CV CY CZ DE DJ DK DM DO DZ EC EE EG ER ES ET FI FJ FM'.split(' ');
+    const many =
+      'KP KR AD AE AF AG AL AM AO AR AT AU AZ BA BB BD BE BF BG BH BI BJ BN BO BR BS BT BW BY BZ CA CD CF CG CH CI CL CM CN CO CR CU CV CY CZ DE DJ DK DM DO DZ EC EE EG ER ES ET FI FJ FM'.split(
+        ' ',
+      );
     const participants = many.map((country, i) => ({ name: `Delegate ${i}`, country }));
-    for (let chunk = 0; chunk < 3; chunk++) {
+    for (let chunk = 0; chunk < 2; chunk++) {
       const lines = Array.from({ length: 1000 }, (_, i) =>
-        JSON.stringify({ kind: 'meeting', occurredOn: `20${10 + (i % 10)}-0${1 + (i % 9)}`, title: `Bulk ${chunk}-${i}`, summary: 'Talks. '.repeat(100), participants }),
+        JSON.stringify({
+          kind: 'meeting',
+          occurredOn: `20${10 + (i % 10)}-0${1 + (i % 9)}`,
+          title: `Bulk ${chunk}-${i}`,
+          summary: 'Talks. '.repeat(100),
+          participants,
+        }),
       ).join('\n');
       const imported = await ctx.app.call('POST', '/api/import', lines, { 'content-type': 'application/x-ndjson' });
       expectStatus(imported, 200, 'import');
@@ -111,7 +131,13 @@ describe('rebuilding a larger log', () => {
     const total = Date.now() - started;
     // Only meaningful when the rebuild takes a noticeable time; a service blocked by it answers only at its end.
     const bound = Math.max(250, total / 3);
-    if (total >= 400) expect({ total, acceptedAfter: accepted.at, readAnsweredAfter: readLatency, withinBound: accepted.at < bound && readLatency < bound }).toEqual(expect.objectContaining({ withinBound: true }));
+    if (total >= 400)
+      expect({
+        total,
+        acceptedAfter: accepted.at,
+        readAnsweredAfter: readLatency,
+        withinBound: accepted.at < bound && readLatency < bound,
+      }).toEqual(expect.objectContaining({ withinBound: true }));
   });
 
   it('ends a rebuild during concurrent writes caught up, with the digests of a fresh rebuild after the writes', async () => {
@@ -123,7 +149,10 @@ describe('rebuilding a larger log', () => {
         const r = await app.call('POST', '/api/developments/meetings', {
           occurredOn: `2019-0${1 + (i % 9)}`,
           title: `Concurrent ${n}-${i}`,
-          participants: [{ name: 'A', country: 'JP' }, { name: 'B', country: 'KR' }],
+          participants: [
+            { name: 'A', country: 'JP' },
+            { name: 'B', country: 'KR' },
+          ],
         });
         expectStatus(r, 201, 'concurrent write');
         acknowledged.push(r.json.developmentId);
@@ -159,7 +188,14 @@ describe('the raw event log', () => {
       expect(Object.keys(e).sort()).toEqual(['data', 'eventId', 'metadata', 'position', 'recordedAt', 'revision', 'stream', 'type'].sort());
       expect(typeof e.position).toBe('string');
       expect(e.metadata).toEqual(
-        expect.objectContaining({ eventId: e.eventId, schemaVersion: expect.anything(), recordedAt: e.recordedAt, correlationId: expect.any(String), causationId: expect.anything(), actor: expect.any(String) }),
+        expect.objectContaining({
+          eventId: e.eventId,
+          schemaVersion: expect.anything(),
+          recordedAt: e.recordedAt,
+          correlationId: expect.any(String),
+          causationId: expect.anything(),
+          actor: expect.any(String),
+        }),
       );
     }
     const positions = (first.json as Json[]).map((e) => BigInt(e.position));
@@ -175,7 +211,9 @@ describe('the raw event log', () => {
     const log = await app.call('GET', `/api/events?after=${before}&limit=10`);
     expectStatus(log, 200);
     const event = (log.json as Json[]).find((e) => e.eventId === write.eventId);
-    expect(event).toEqual(expect.objectContaining({ position: write.position, stream: write.stream, revision: write.revision, type: 'MeetingHeld' }));
+    expect(event).toEqual(
+      expect.objectContaining({ position: write.position, stream: write.stream, revision: write.revision, type: 'MeetingHeld' }),
+    );
     expect(event!.stream).toBe(`development-${write.developmentId}`);
     expect(event!.data.developmentId).toBe(write.developmentId);
     expect(event!.metadata.actor).toBe('anonymous');
@@ -202,6 +240,19 @@ describe('the raw event log', () => {
       expectProblem(await ctx.app.call('GET', `/api/events?${query}`), 400);
     }
   });
+
+  it('answers a position beyond any in the log with an empty list or 400, never a server error', async () => {
+    const answers: Array<[string, number, unknown]> = [];
+    for (const after of ['9223372036854775807', '9223372036854775808', '999999999999999999999999999999']) {
+      const response = await ctx.app.call('GET', `/api/events?after=${after}`);
+      answers.push([after, response.status, response.status === 200 ? response.json : response.json?.code]);
+    }
+    for (const [after, status, body] of answers) {
+      expect({ after, ok: (status === 200 && Array.isArray(body) && body.length === 0) || status === 400, status, body }).toEqual(
+        expect.objectContaining({ ok: true }),
+      );
+    }
+  });
 });
 
 describe('read-your-writes', () => {
@@ -209,7 +260,14 @@ describe('read-your-writes', () => {
 
   it('answers 503 with Retry-After when the views do not reach minPosition within the wait', async () => {
     const far = '999999999999';
-    for (const path of ['/api/countries/FR/timeline', '/api/organizations/SCO/timeline', '/api/organizations/SCO/members', '/api/organizations', '/api/developments', '/api/countries/FR/memberships']) {
+    for (const path of [
+      '/api/countries/FR/timeline',
+      '/api/organizations/SCO/timeline',
+      '/api/organizations/SCO/members',
+      '/api/organizations',
+      '/api/developments',
+      '/api/countries/FR/memberships',
+    ]) {
       const started = Date.now();
       const response = await ctx.app.call('GET', `${path}?minPosition=${far}`);
       expectProblem(response, 503);
@@ -241,7 +299,9 @@ describe('a restart', () => {
     apps.push(first);
     const w1 = new Writer(first);
     const ids = await seed(w1);
-    const burst = await Promise.all(Array.from({ length: 25 }, (_, i) => w1.meeting(`2024-02-${String(1 + i).padStart(2, '0')}`, `Burst ${i}`, ['AZ', 'IR'])));
+    const burst = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => w1.meeting(`2024-02-${String(1 + i).padStart(2, '0')}`, `Burst ${i}`, ['AZ', 'IR'])),
+    );
     const eventsBefore = (await first.call('GET', '/api/events?limit=1000')).json as Json[];
     await first.close();
 
@@ -257,5 +317,11 @@ describe('a restart', () => {
     const seen = await snapshot(w2, ids);
     expect(await rebuild(second)).toEqual(converged);
     expect(await snapshot(w2, ids)).toEqual(seen);
+    await second.close();
+
+    const third = await startTestApp({ DATA_DIR: dataDir, SAMPLE_DATA: 'true' });
+    apps.push(third);
+    expect(digests(await waitCaughtUp(third))).toEqual(converged);
+    expect(await snapshot(new Writer(third), ids)).toEqual(seen);
   });
 });

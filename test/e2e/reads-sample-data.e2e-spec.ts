@@ -1,3 +1,4 @@
+/* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectProblem", "expectStatus"] }] */
 import { useApp, waitCaughtUp, type Json } from './support-reads';
 
 const members = (answer: Json) => (answer.members as Json[]).map((m) => m.country as string);
@@ -10,7 +11,11 @@ describe('the sample dataset', () => {
 
   beforeAll(async () => {
     await waitCaughtUp(ctx.app);
-    const meetings = await ctx.w.items('/api/countries/CN/relations/RU/timeline', { kind: 'meeting', from: '2024-07-03', to: '2024-07-03' });
+    const meetings = await ctx.w.items('/api/countries/CN/relations/RU/timeline', {
+      kind: 'meeting',
+      from: '2024-07-03',
+      to: '2024-07-03',
+    });
     xiPutin = meetings[0]!;
     const peaceSummits = await ctx.w.items('/api/developments', { kind: 'peace-summit', from: '2024-06', to: '2024-06' });
     peace = peaceSummits.find((p) => p.countries.includes('CH'))!;
@@ -29,7 +34,7 @@ describe('the sample dataset', () => {
   it('shows that meeting on the SCO timeline, on both countries timelines and on their relations either way', async () => {
     const { w } = ctx;
     const id = xiPutin.developmentId;
-    expect((await w.ids('/api/organizations/SCO/timeline', { kind: 'meeting' }))).toContain(id);
+    expect(await w.ids('/api/organizations/SCO/timeline', { kind: 'meeting' })).toContain(id);
     expect(await w.ids('/api/organizations/sco/timeline', { from: '2024-07-03', to: '2024-07-04' })).toContain(id);
     expect(await w.ids('/api/countries/CHN/timeline')).toContain(id);
     expect(await w.ids('/api/countries/RU/timeline')).toContain(id);
@@ -49,8 +54,14 @@ describe('the sample dataset', () => {
     expect(after.members.find((m: Json) => m.country === 'BY')).toEqual(expect.objectContaining({ status: 'member', name: 'Belarus' }));
     const before = await ctx.w.ok('/api/organizations/SCO/members', { asOf: '2024-07-03' });
     expect((before.members as Json[]).filter((m) => m.status === 'member').map((m) => m.country)).not.toContain('BY');
-    expect(((await ctx.w.ok('/api/countries/BLR/memberships', { asOf: '2024-07-05' })) as Json[]).map((m) => m.organization)).toContain('SCO');
-    expect(((await ctx.w.ok('/api/countries/BY/memberships', { asOf: '2024-07-03' })) as Json[]).filter((m) => m.status === 'member').map((m) => m.organization)).not.toContain('SCO');
+    expect(((await ctx.w.ok('/api/countries/BLR/memberships', { asOf: '2024-07-05' })) as Json[]).map((m) => m.organization)).toContain(
+      'SCO',
+    );
+    expect(
+      ((await ctx.w.ok('/api/countries/BY/memberships', { asOf: '2024-07-03' })) as Json[])
+        .filter((m) => m.status === 'member')
+        .map((m) => m.organization),
+    ).not.toContain('SCO');
   });
 
   it('counts ten SCO member states after Astana, sorted by country code', async () => {
@@ -62,7 +73,9 @@ describe('the sample dataset', () => {
 
   it('gives the SCO presidency to China from 2024-07-04 and to Kazakhstan before', async () => {
     expect(await ctx.w.ok('/api/organizations/SCO/presidencies', { asOf: '2024-07-05' })).toEqual({ country: 'CN', since: '2024-07-04' });
-    expect(await ctx.w.ok('/api/organizations/SCO/presidencies', { asOf: '2024-07-01' })).toEqual(expect.objectContaining({ country: 'KZ' }));
+    expect(await ctx.w.ok('/api/organizations/SCO/presidencies', { asOf: '2024-07-01' })).toEqual(
+      expect.objectContaining({ country: 'KZ' }),
+    );
     const chain = (await ctx.w.ok('/api/organizations/SCO/presidencies')) as Json[];
     const kz = chain.findIndex((p) => p.country === 'KZ' && p.to === '2024-07-04');
     expect(kz).toBeGreaterThanOrEqual(0);
@@ -72,7 +85,9 @@ describe('the sample dataset', () => {
   });
 
   it('has Russia chairing BRICS in 2024, with Egypt, Ethiopia, Iran and the UAE members and Saudi Arabia not', async () => {
-    expect(await ctx.w.ok('/api/organizations/BRICS/presidencies', { asOf: '2024-06-01' })).toEqual(expect.objectContaining({ country: 'RU' }));
+    expect(await ctx.w.ok('/api/organizations/BRICS/presidencies', { asOf: '2024-06-01' })).toEqual(
+      expect.objectContaining({ country: 'RU' }),
+    );
     const answer = await ctx.w.ok('/api/organizations/BRICS/members', { asOf: '2024-06-01' });
     const full = (answer.members as Json[]).filter((m) => m.status === 'member').map((m) => m.country);
     expect(full).toEqual(expect.arrayContaining(['BR', 'RU', 'IN', 'CN', 'ZA', 'EG', 'ET', 'IR', 'AE']));
@@ -91,7 +106,9 @@ describe('the sample dataset', () => {
     }
     expect(await ctx.w.ids('/api/countries/CN/relations/RU/timeline', { from: '2024-06', to: '2024-06' })).toContain(peace.developmentId);
     const details = await ctx.w.ok(`/api/developments/${peace.developmentId}`);
-    expect(details.absentees).toEqual(expect.arrayContaining([expect.objectContaining({ country: 'RU' }), expect.objectContaining({ country: 'CN' })]));
+    expect(details.absentees).toEqual(
+      expect.arrayContaining([expect.objectContaining({ country: 'RU' }), expect.objectContaining({ country: 'CN' })]),
+    );
   });
 
   it('shows the peace summit corrected, with the correction in its history', async () => {
@@ -114,7 +131,8 @@ describe('the sample dataset', () => {
     const asKnownAt = new Date(corrected - 1).toISOString();
     const then = await ctx.w.items('/api/countries/CH/timeline', { kind: 'peace-summit', asKnownAt });
     // Recorded in the same millisecond as its correction, it never stood uncorrected at any instant.
-    if (created < corrected) expect(then.find((i) => i.developmentId === peace.developmentId)).toEqual(expect.objectContaining({ corrected: false }));
+    if (created < corrected)
+      expect(then.find((i) => i.developmentId === peace.developmentId)).toEqual(expect.objectContaining({ corrected: false }));
     else expect(then.map((i) => i.developmentId)).not.toContain(peace.developmentId);
   });
 
@@ -132,7 +150,9 @@ describe('the sample dataset', () => {
   it('lists SCO and BRICS with their Wikidata ids, member counts and current presidencies', async () => {
     const list = (await ctx.w.ok('/api/organizations')) as Json[];
     const sco = list.find((o) => o.code === 'SCO')!;
-    expect(sco).toEqual(expect.objectContaining({ wikidataId: 'Q485207', memberCount: 10, presidency: { country: 'KG', since: '2025-09-01' } }));
+    expect(sco).toEqual(
+      expect.objectContaining({ wikidataId: 'Q485207', memberCount: 10, presidency: { country: 'KG', since: '2025-09-01' } }),
+    );
     expect(list.find((o) => o.code === 'BRICS')).toEqual(expect.objectContaining({ wikidataId: 'Q243630' }));
     const detail = await ctx.w.ok('/api/organizations/SCO');
     expect(members(detail)).toEqual(expect.arrayContaining(['BY', 'CN', 'RU', 'KZ']));

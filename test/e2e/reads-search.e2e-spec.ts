@@ -1,3 +1,4 @@
+/* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectProblem", "expectStatus"] }] */
 import { expectProblem, useApp, type Json } from './support-reads';
 
 const ids = (items: Json[]) => items.map((i) => i.developmentId as string);
@@ -9,9 +10,18 @@ describe('searching developments', () => {
   beforeAll(async () => {
     const { w } = ctx;
     await w.organization('SRX');
-    d.pipeline = (await w.meeting('2024-07-03', 'Xi and Putin discuss an Energy pipeline', ['CN', 'RU'], { organization: 'SRX', summary: 'Talks in Astana.' })).developmentId;
-    d.summit = (await w.summit('SRX', 'KZ', '2024-07-04', 'Summit in Astana', { summary: 'Leaders discussed ENERGY security and trade.' })).developmentId;
-    d.peace = (await w.peaceSummit('CH', ['UA'], '2024-06-15', 'Peace summit', { summary: 'A conference on peace in Ukraine.' })).developmentId;
+    d.pipeline = (
+      await w.meeting('2024-07-03', 'Xi and Putin discuss an Energy pipeline', ['CN', 'RU'], {
+        organization: 'SRX',
+        summary: 'Talks in Astana.',
+      })
+    ).developmentId;
+    d.summit = (
+      await w.summit('SRX', 'KZ', '2024-07-04', 'Summit in Astana', { summary: 'Leaders discussed ENERGY security and trade.' })
+    ).developmentId;
+    d.peace = (
+      await w.peaceSummit('CH', ['UA'], '2024-06-15', 'Peace summit', { summary: 'A conference on peace in Ukraine.' })
+    ).developmentId;
     d.talks = (await w.meeting('2023', 'energy talks in Berlin', ['FR', 'DE'])).developmentId;
     d.other = (await w.meeting('2024-01-10', 'Trade talks', ['FR', 'IT'], { summary: 'No word about power.' })).developmentId;
   });
@@ -93,7 +103,16 @@ describe('searching developments', () => {
   });
 
   it('rejects bad parameters with 400', async () => {
-    for (const params of [{ limit: '0' }, { limit: '501' }, { limit: 'abc' }, { country: 'ZZ' }, { kind: 'party' }, { from: '2024-02-30' }, { cursor: 'garbage' }, { colour: 'blue' }]) {
+    for (const params of [
+      { limit: '0' },
+      { limit: '501' },
+      { limit: 'abc' },
+      { country: 'ZZ' },
+      { kind: 'party' },
+      { from: '2024-02-30' },
+      { cursor: 'garbage' },
+      { colour: 'blue' },
+    ]) {
       expectProblem(await ctx.w.get('/api/developments', { q: 'energy', ...params }), 400);
     }
   });

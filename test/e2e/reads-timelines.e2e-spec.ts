@@ -1,3 +1,4 @@
+/* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectProblem", "expectStatus"] }] */
 import { expectProblem, useApp, type Json } from './support-reads';
 
 const ids = (items: Json[]) => items.map((i) => i.developmentId as string);
@@ -9,14 +10,26 @@ describe('which development lands on which timeline', () => {
   beforeAll(async () => {
     const { w } = ctx;
     await w.organization('TLX');
-    d.summit = (await w.summit('TLX', 'HU', '2024-05-01', 'TLX summit in Vienna', { location: { city: 'Vienna', country: 'AT' } })).developmentId;
+    d.summit = (
+      await w.summit('TLX', 'HU', '2024-05-01', 'TLX summit in Vienna', { location: { city: 'Vienna', country: 'AT' } })
+    ).developmentId;
     d.approval = (await w.approval('TLX', 'POL', '2024-05-02')).developmentId;
     d.ending = (await w.ending('TLX', 'pl', '2024-09-01')).developmentId;
     d.handover1 = (await w.handover('TLX', undefined, 'HU', '2024-01')).developmentId;
     d.handover2 = (await w.handover('TLX', 'HU', 'PL', '2024-06-01')).developmentId;
-    d.occasion = (await w.meeting('2024-05-01', 'Meeting on the sidelines of the TLX summit', ['FR', 'DEU'], { organization: 'tlx', location: { city: 'Brussels', country: 'BE' } })).developmentId;
+    d.occasion = (
+      await w.meeting('2024-05-01', 'Meeting on the sidelines of the TLX summit', ['FR', 'DEU'], {
+        organization: 'tlx',
+        location: { city: 'Brussels', country: 'BE' },
+      })
+    ).developmentId;
     d.bilateral = (await w.meeting('2024-05-03', 'Bilateral meeting, no occasion', ['FR', 'DE'])).developmentId;
-    d.peace = (await w.peaceSummit('CH', ['UA', 'US'], '2024-06-15', 'Peace summit', { location: { city: 'Bürgenstock', country: 'CH' }, absentees: [{ country: 'RUS', reason: 'declined' }] })).developmentId;
+    d.peace = (
+      await w.peaceSummit('CH', ['UA', 'US'], '2024-06-15', 'Peace summit', {
+        location: { city: 'Bürgenstock', country: 'CH' },
+        absentees: [{ country: 'RUS', reason: 'declined' }],
+      })
+    ).developmentId;
   });
 
   it('puts summits, approvals, endings, handovers and meetings on its occasion on the organization timeline, and nothing else', async () => {
@@ -81,7 +94,10 @@ describe('which development lands on which timeline', () => {
     const items = await ctx.w.items('/api/organizations/TLX/timeline', { kind: 'meeting,summit' });
     expect(ids(items)).toEqual([d.summit, d.occasion]);
     expect(await ctx.w.ids('/api/organizations/TLX/timeline', { kind: 'presidency-handover' })).toEqual([d.handover1, d.handover2]);
-    expect(await ctx.w.ids('/api/countries/PL/timeline', { kind: 'membership-approval,membership-ending' })).toEqual([d.approval, d.ending]);
+    expect(await ctx.w.ids('/api/countries/PL/timeline', { kind: 'membership-approval,membership-ending' })).toEqual([
+      d.approval,
+      d.ending,
+    ]);
     expectProblem(await ctx.w.get('/api/organizations/TLX/timeline', { kind: 'meeting,party' }), 400);
   });
 
@@ -201,7 +217,13 @@ describe('timeline order and dates', () => {
   it('rejects a malformed cursor with 400', async () => {
     const page = await ctx.w.ok('/api/countries/NO/timeline', { limit: 2 });
     const cursor: string = page.nextCursor;
-    const bad = ['not-a-cursor', '!!!', cursor.slice(0, Math.floor(cursor.length / 2)), `${cursor.slice(0, -4)}AAAA`, Buffer.from('{"hello":1}').toString('base64url')];
+    const bad = [
+      'not-a-cursor',
+      '!!!',
+      cursor.slice(0, Math.floor(cursor.length / 2)),
+      `${cursor.slice(0, -4)}AAAA`,
+      Buffer.from('{"hello":1}').toString('base64url'),
+    ];
     for (const tampered of bad) expectProblem(await ctx.w.get('/api/countries/NO/timeline', { limit: 2, cursor: tampered }), 400);
   });
 
@@ -210,7 +232,8 @@ describe('timeline order and dates', () => {
     const cursor: string = page.nextCursor;
     const altered = [`${cursor}x`, `${cursor}A`, `${cursor}=`, cursor.slice(0, -1)];
     const answers: Array<[string, number]> = [];
-    for (const tampered of altered) answers.push([tampered, (await ctx.w.get('/api/countries/NO/timeline', { limit: 2, order, cursor: tampered })).status]);
+    for (const tampered of altered)
+      answers.push([tampered, (await ctx.w.get('/api/countries/NO/timeline', { limit: 2, order, cursor: tampered })).status]);
     expect(answers).toEqual(altered.map((tampered) => [tampered, 400]));
   });
 
@@ -224,7 +247,15 @@ describe('timeline order and dates', () => {
 
   it('answers 50 entries by default', async () => {
     const lines = Array.from({ length: 55 }, (_, i) =>
-      JSON.stringify({ kind: 'meeting', occurredOn: '2022-02-02', title: `Bulk ${i}`, participants: [{ name: 'A', country: 'FI' }, { name: 'B', country: 'EE' }] }),
+      JSON.stringify({
+        kind: 'meeting',
+        occurredOn: '2022-02-02',
+        title: `Bulk ${i}`,
+        participants: [
+          { name: 'A', country: 'FI' },
+          { name: 'B', country: 'EE' },
+        ],
+      }),
     ).join('\n');
     const imported = await ctx.w.app.call('POST', '/api/import', lines, { 'content-type': 'application/x-ndjson' });
     expect(imported.status).toBe(200);

@@ -1,7 +1,7 @@
 /** Shared helpers for the reads-* and operations-* end-to-end specs: black-box, over HTTP only. */
 import { startTestApp, type TestApp, type TestResponse } from '../support/test-app';
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- answers are read loosely, as a client would
+export type Json = Record<string, any>;
 
 export const PATHS = {
   meeting: 'meetings',
@@ -30,7 +30,8 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /** Fails with the whole answer in the message, so a failing expectation explains itself. */
 export function expectStatus(response: TestResponse, status: number, what = ''): void {
-  if (response.status !== status) throw new Error(`${what} expected HTTP ${status}, got ${response.status}: ${response.text.slice(0, 1000)}`);
+  if (response.status !== status)
+    throw new Error(`${what} expected HTTP ${status}, got ${response.status}: ${response.text.slice(0, 1000)}`);
 }
 
 /** Records developments, remembers the latest position so reads can ask for read-your-writes. */
@@ -59,11 +60,25 @@ export class Writer {
   }
 
   ending(organization: string, country: string, occurredOn: string, reason = 'withdrawal', extra: Json = {}) {
-    return this.record('membership-ending', { organization, country, occurredOn, reason, title: `${country} leaves ${organization}`, ...extra });
+    return this.record('membership-ending', {
+      organization,
+      country,
+      occurredOn,
+      reason,
+      title: `${country} leaves ${organization}`,
+      ...extra,
+    });
   }
 
   handover(organization: string, from: string | undefined, to: string, occurredOn: string, extra: Json = {}) {
-    return this.record('presidency-handover', { organization, ...(from ? { from } : {}), to, occurredOn, title: `${to} takes over ${organization}`, ...extra });
+    return this.record('presidency-handover', {
+      organization,
+      ...(from ? { from } : {}),
+      to,
+      occurredOn,
+      title: `${to} takes over ${organization}`,
+      ...extra,
+    });
   }
 
   peaceSummit(host: string, attendees: string[], occurredOn: string, title: string, extra: Json = {}) {
@@ -123,7 +138,10 @@ export class Writer {
   }
 
   /** Follows nextCursor to the end; returns every item and the number of pages. */
-  async allPages(path: string, params: Record<string, string | number | undefined>): Promise<{ items: Json[]; pages: number; cursors: Array<string | null> }> {
+  async allPages(
+    path: string,
+    params: Record<string, string | number | undefined>,
+  ): Promise<{ items: Json[]; pages: number; cursors: Array<string | null> }> {
     const items: Json[] = [];
     const cursors: Array<string | null> = [];
     let cursor: string | undefined;
@@ -132,7 +150,8 @@ export class Writer {
       items.push(...(page.items as Json[]));
       cursors.push(page.nextCursor);
       if (page.nextCursor === null) return { items, pages, cursors };
-      if (typeof page.nextCursor !== 'string' || page.nextCursor.length === 0) throw new Error(`nextCursor must be a string or null, got ${JSON.stringify(page.nextCursor)}`);
+      if (typeof page.nextCursor !== 'string' || page.nextCursor.length === 0)
+        throw new Error(`nextCursor must be a string or null, got ${JSON.stringify(page.nextCursor)}`);
       cursor = page.nextCursor;
     }
     throw new Error('pagination did not end within 500 pages');

@@ -35,7 +35,10 @@ export async function startChildApp(env: Record<string, string>): Promise<ChildA
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the service exited: ${stderr}`);
-    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) throw new Error(`the service did not become ready: ${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

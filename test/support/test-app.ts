@@ -18,7 +18,7 @@ export interface TestResponse {
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers loosely, as a client would
+
   readonly json: any;
 }
 

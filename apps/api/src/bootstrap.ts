@@ -12,10 +12,24 @@ export const BODY_LIMIT = 1024 * 1024;
 
 /** Builds the application (not yet listening): shared by `main`, the CLI and the e2e tests. */
 export async function createApp(config: AppConfig, options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: true, forceCloseConnections: true, routerOptions: { maxParamLength: 200 } });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT,
+    trustProxy: true,
+    forceCloseConnections: true,
+    routerOptions: { maxParamLength: 200 },
+  });
   // NDJSON bodies arrive as text; the import reads them line by line.
-  adapter.getInstance().addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string', bodyLimit: 64 * BODY_LIMIT }, (_req, body, done) => done(null, body));
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true, abortOnError: false });
+  adapter
+    .getInstance()
+    .addContentTypeParser(
+      ['application/x-ndjson', 'application/ndjson'],
+      { parseAs: 'string', bodyLimit: 64 * BODY_LIMIT },
+      (_req, body, done) => done(null, body),
+    );
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   if (options.logger !== false) app.useLogger(app.get(Logger));
   else app.useLogger(false);
   app.useGlobalPipes(
@@ -37,7 +51,9 @@ function setUpOpenApi(app: INestApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('Annals')
-      .setDescription('An event-sourced timeline of international relations: record developments with their sources, correct them, and read timelines as of any date and as known at any instant.')
+      .setDescription(
+        'An event-sourced timeline of international relations: record developments with their sources, correct them, and read timelines as of any date and as known at any instant.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

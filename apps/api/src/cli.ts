@@ -22,7 +22,10 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Stores and a runner without the HTTP layer, for the offline commands. */
-async function withRunner<T>(config: AppConfig, work: (runner: ProjectionRunner, store: ReturnType<typeof openEventStore>) => Promise<T>): Promise<T> {
+async function withRunner<T>(
+  config: AppConfig,
+  work: (runner: ProjectionRunner, store: ReturnType<typeof openEventStore>) => Promise<T>,
+): Promise<T> {
   const store = openEventStore(config);
   const read = openReadDatabase(config);
   const runner = new ProjectionRunner(store, read, ALL_PROJECTIONS, { log: err, error: err });
@@ -68,7 +71,8 @@ async function main(argv: string[]): Promise<number> {
     case 'export':
       return withRunner(config, async (_runner, store) => {
         for await (const event of store.readAll({ batchSize: 1000 })) {
-          if (!process.stdout.write(`${JSON.stringify(toRawEvent(event))}\n`)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+          if (!process.stdout.write(`${JSON.stringify(toRawEvent(event))}\n`))
+            await new Promise((resolve) => process.stdout.once('drain', resolve));
         }
         return 0;
       });

@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  DuplicateEventIdError,
-  WrongExpectedRevisionError,
-  type EventStore,
-  type NewEvent,
-  type RecordedEvent,
-} from '@annals/application';
+import { DuplicateEventIdError, WrongExpectedRevisionError, type EventStore, type NewEvent, type RecordedEvent } from '@annals/application';
 
 export interface ContractFixture {
   readonly store: EventStore;
@@ -136,10 +130,11 @@ export function describeEventStoreContract(
       const events = [event('A'), event('B')];
       const original = await store.append(name, events, { expectedRevision: 'no-stream' });
       const retried = await store.append(name, events, { expectedRevision: 'no-stream' });
-      expect(retried).toEqual(original);
+      expect({ revision: retried.revision, position: retried.position }).toEqual(original);
       await store.append(name, [event('C')], { expectedRevision: 1n });
       // A retry after the stream moved on is still recognised by its ids.
-      expect(await store.append(name, events, { expectedRevision: 'no-stream' })).toEqual(original);
+      const late = await store.append(name, events, { expectedRevision: 'no-stream' });
+      expect({ revision: late.revision, position: late.position }).toEqual(original);
       expect(await store.readStream(name)).toHaveLength(3);
     });
 
@@ -164,7 +159,9 @@ export function describeEventStoreContract(
         const stored = event('A');
         await store.append(stream(), [stored], { expectedRevision: 'any' });
         const name = stream();
-        await expect(store.append(name, [event('X'), stored], { expectedRevision: 'no-stream' })).rejects.toBeInstanceOf(DuplicateEventIdError);
+        await expect(store.append(name, [event('X'), stored], { expectedRevision: 'no-stream' })).rejects.toBeInstanceOf(
+          DuplicateEventIdError,
+        );
         expect(await store.readStream(name)).toEqual([]);
         await store.append(name, [event('Y')], { expectedRevision: 'no-stream' });
         expect(await store.readStream(name)).toHaveLength(1);
@@ -181,7 +178,9 @@ export function describeEventStoreContract(
     it(`[${adapterName}] appends a batch atomically: a failed batch leaves nothing behind`, async () => {
       const name = stream();
       await store.append(name, [event('A')], { expectedRevision: 'no-stream' });
-      await expect(store.append(name, [event('X'), event('Y'), event('Z')], { expectedRevision: 7n })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.append(name, [event('X'), event('Y'), event('Z')], { expectedRevision: 7n })).rejects.toBeInstanceOf(
+        WrongExpectedRevisionError,
+      );
       expect((await store.readStream(name)).map((e) => e.type)).toEqual(['A']);
       await store.append(name, [event('B'), event('C')], { expectedRevision: 0n });
       expect((await store.readStream(name)).map((e) => e.type)).toEqual(['A', 'B', 'C']);

@@ -68,8 +68,18 @@ export const developmentsProjection: Projection = {
     }
 
     for (const { developmentId, at } of closes) {
-      await tx.updateTable(t.dev_versions).set({ recorded_to: at }).where('development_id', '=', developmentId).where('recorded_to', 'is', null).execute();
-      await tx.updateTable(t.dev_timeline).set({ recorded_to: at }).where('development_id', '=', developmentId).where('recorded_to', 'is', null).execute();
+      await tx
+        .updateTable(t.dev_versions)
+        .set({ recorded_to: at })
+        .where('development_id', '=', developmentId)
+        .where('recorded_to', 'is', null)
+        .execute();
+      await tx
+        .updateTable(t.dev_timeline)
+        .set({ recorded_to: at })
+        .where('development_id', '=', developmentId)
+        .where('recorded_to', 'is', null)
+        .execute();
     }
     for (const chunk of chunks(versions, 13)) await tx.insertInto(t.dev_versions).values(chunk).execute();
     for (const chunk of chunks(timeline, 9)) await tx.insertInto(t.dev_timeline).values(chunk).execute();
@@ -88,7 +98,12 @@ async function loadCurrent(tx: ViewDb, t: TableNames, events: readonly RecordedE
   }
   const current = new Map<string, Current>();
   if (wanted.size === 0) return current;
-  const rows = await tx.selectFrom(t.dev_versions).selectAll().where('development_id', 'in', [...wanted]).where('recorded_to', 'is', null).execute();
+  const rows = await tx
+    .selectFrom(t.dev_versions)
+    .selectAll()
+    .where('development_id', 'in', [...wanted])
+    .where('recorded_to', 'is', null)
+    .execute();
   for (const row of rows) {
     const entry = JSON.parse(row.entry) as TimelineEntry;
     const content = JSON.parse(row.content) as DevelopmentState['content'];
@@ -100,7 +115,11 @@ async function loadCurrent(tx: ViewDb, t: TableNames, events: readonly RecordedE
       corrected: entry.corrected,
       retracted: entry.retracted,
     };
-    current.set(row.development_id, { state, row: { ...row, recorded_from: Number(row.recorded_from), position: Number(row.position) }, stored: true });
+    current.set(row.development_id, {
+      state,
+      row: { ...row, recorded_from: Number(row.recorded_from), position: Number(row.position) },
+      stored: true,
+    });
   }
   return current;
 }

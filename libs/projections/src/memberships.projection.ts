@@ -42,25 +42,28 @@ async function recompute(tx: ViewDb, t: TableNames, organization: string, countr
     .execute();
   const domainFacts = facts
     .map((row) =>
-      membershipFact({ developmentId: row.development_id, kind: row.kind as DevelopmentKind, content: JSON.parse(row.content) as AnyContent, sequence: Number(row.sequence) }),
+      membershipFact({
+        developmentId: row.development_id,
+        kind: row.kind as DevelopmentKind,
+        content: JSON.parse(row.content) as AnyContent,
+        sequence: Number(row.sequence),
+      }),
     )
     .filter((fact): fact is MembershipFact => fact !== undefined);
-  const wanted = walkMemberships(domainFacts).periods.map(
-    (period): MembershipPeriodRow => ({
-      organization,
-      country,
-      status: period.status,
-      since: period.since,
-      start_day: period.start,
-      until: period.until ?? null,
-      end_day: period.end ?? null,
-      approval_id: period.approvalId,
-      ending_id: period.endingId ?? null,
-      end_reason: period.endReason ?? null,
-      recorded_from: at,
-      recorded_to: null,
-    }),
-  );
+  const wanted = walkMemberships(domainFacts).periods.map((period): MembershipPeriodRow => ({
+    organization,
+    country,
+    status: period.status,
+    since: period.since,
+    start_day: period.start,
+    until: period.until ?? null,
+    end_day: period.end ?? null,
+    approval_id: period.approvalId,
+    ending_id: period.endingId ?? null,
+    end_reason: period.endReason ?? null,
+    recorded_from: at,
+    recorded_to: null,
+  }));
   const current = await tx
     .selectFrom(t.membership_periods)
     .selectAll()

@@ -13,8 +13,19 @@ export const organizationsProjection: Projection = {
   async apply(tx: ViewDb, t: TableNames, events: readonly RecordedEvent[]): Promise<void> {
     const rows = events.map((event) => {
       const data = event.data as unknown as OrganizationRegisteredData;
-      return { code: data.code, name: data.name, wikidata_id: data.wikidataId ?? null, recorded_from: recordedMs(event), position: Number(event.position) };
+      return {
+        code: data.code,
+        name: data.name,
+        wikidata_id: data.wikidataId ?? null,
+        recorded_from: recordedMs(event),
+        position: Number(event.position),
+      };
     });
-    if (rows.length > 0) await tx.insertInto(t.organizations).values(rows).onConflict((oc) => oc.column('code').doNothing()).execute();
+    if (rows.length > 0)
+      await tx
+        .insertInto(t.organizations)
+        .values(rows)
+        .onConflict((oc) => oc.column('code').doNothing())
+        .execute();
   },
 };

@@ -24,26 +24,39 @@ export const presidenciesProjection: Projection = {
 };
 
 async function recompute(tx: ViewDb, t: TableNames, organization: string, at: number): Promise<void> {
-  const facts = await tx.selectFrom(t.presidency_facts).selectAll().where('organization', '=', organization).where('retracted', '=', 0).execute();
+  const facts = await tx
+    .selectFrom(t.presidency_facts)
+    .selectAll()
+    .where('organization', '=', organization)
+    .where('retracted', '=', 0)
+    .execute();
   const chain = facts
     .map((row) =>
-      handoverFact({ developmentId: row.development_id, kind: 'presidency-handover', content: JSON.parse(row.content) as AnyContent, sequence: Number(row.sequence) }),
+      handoverFact({
+        developmentId: row.development_id,
+        kind: 'presidency-handover',
+        content: JSON.parse(row.content) as AnyContent,
+        sequence: Number(row.sequence),
+      }),
     )
     .filter((fact): fact is HandoverFact => fact !== undefined);
-  const wanted = presidencyPeriods(chain).map(
-    (period): PresidencyPeriodRow => ({
-      organization,
-      country: period.country,
-      from_on: period.from,
-      start_day: period.start,
-      to_on: period.to,
-      end_day: period.end,
-      handover_id: period.handoverId,
-      recorded_from: at,
-      recorded_to: null,
-    }),
-  );
-  const current = await tx.selectFrom(t.presidency_periods).selectAll().where('organization', '=', organization).where('recorded_to', 'is', null).execute();
+  const wanted = presidencyPeriods(chain).map((period): PresidencyPeriodRow => ({
+    organization,
+    country: period.country,
+    from_on: period.from,
+    start_day: period.start,
+    to_on: period.to,
+    end_day: period.end,
+    handover_id: period.handoverId,
+    recorded_from: at,
+    recorded_to: null,
+  }));
+  const current = await tx
+    .selectFrom(t.presidency_periods)
+    .selectAll()
+    .where('organization', '=', organization)
+    .where('recorded_to', 'is', null)
+    .execute();
   const wantedKeys = new Set(wanted.map((row) => rowKey(row, KEY)));
   const currentKeys = new Set(current.map((row) => rowKey(row, KEY)));
   for (const row of current) {

@@ -15,7 +15,7 @@ import {
 import { Mutex } from './mutex';
 import type { Projection } from './projection';
 
-const BATCH = 1000;
+const BATCH = 500;
 const MAX_BUFFER = 20_000;
 
 interface Runtime {
@@ -317,11 +317,13 @@ export class ProjectionRunner {
       const handled = batch.filter((event) => projection.handles(event));
       if (handled.length > 0) await this.db.transaction().execute((tx) => projection.apply(tx, tables, handled));
       batch = [];
+      // better-sqlite3 is synchronous: give the event loop a turn so the live views keep answering meanwhile.
+      await yieldToEventLoop();
     };
     for await (const event of this.store.readAll({ after, batchSize: BATCH })) {
       batch.push(event);
       position = event.position;
-      if (batch.length >= BATCH * 5) await flush();
+      if (batch.length >= BATCH) await flush();
     }
     await flush();
     return position;
@@ -339,8 +341,14 @@ export class ProjectionRunner {
       }
       const result = await runtime.lock.run(async () => {
         await this.project(projection, scratch, 0n);
-        const live = await digestTables(this.db, projection.tables.map((table) => ({ table, physical: LIVE_TABLES[table] })));
-        const rebuilt = await digestTables(this.db, projection.tables.map((table) => ({ table, physical: scratch[table] })));
+        const live = await digestTables(
+          this.db,
+          projection.tables.map((table) => ({ table, physical: LIVE_TABLES[table] })),
+        );
+        const rebuilt = await digestTables(
+          this.db,
+          projection.tables.map((table) => ({ table, physical: scratch[table] })),
+        );
         return { name: projection.name, live, rebuilt, equal: live === rebuilt };
       });
       for (const table of projection.tables) await dropTable(this.db, scratch[table]);
@@ -349,6 +357,8 @@ export class ProjectionRunner {
     return results;
   }
 }
+
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 class CheckpointMovedError extends Error {
   constructor(name: string) {

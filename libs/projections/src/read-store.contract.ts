@@ -42,7 +42,13 @@ export function describeReadStoreContract(adapterName: string, open: () => Promi
       await runner.init();
       runner.start();
       views = new KyselyReadStore(fixture.read.db);
-      await record(store, organizationStream('SCO'), 'OrganizationRegistered', { developmentId: randomUUID(), code: 'SCO', name: 'Shanghai Cooperation Organisation', wikidataId: 'Q485207' }, '2024-01-01T00:00:00.000Z');
+      await record(
+        store,
+        organizationStream('SCO'),
+        'OrganizationRegistered',
+        { developmentId: randomUUID(), code: 'SCO', name: 'Shanghai Cooperation Organisation', wikidataId: 'Q485207' },
+        '2024-01-01T00:00:00.000Z',
+      );
     });
     afterEach(async () => {
       await runner.stop();
@@ -62,10 +68,34 @@ export function describeReadStoreContract(adapterName: string, open: () => Promi
 
     it(`[${adapterName}] orders timelines by the start of partial dates, then by position, and pages by keyset`, async () => {
       const ids = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-      await record(store, developmentStream(ids[0]!), 'MeetingHeld', meeting(ids[0]!, '2024-03-05', ['CN', 'RU'], 'day'), '2024-02-01T00:00:00.000Z');
-      await record(store, developmentStream(ids[1]!), 'MeetingHeld', meeting(ids[1]!, '2024', ['CN', 'KZ'], 'year', 'SCO'), '2024-02-01T00:00:01.000Z');
-      await record(store, developmentStream(ids[2]!), 'MeetingHeld', meeting(ids[2]!, '2024-03', ['CN', 'RU'], 'month'), '2024-02-01T00:00:02.000Z');
-      await record(store, developmentStream(ids[3]!), 'MeetingHeld', meeting(ids[3]!, '2024', ['CN', 'IN'], 'year again'), '2024-02-01T00:00:03.000Z');
+      await record(
+        store,
+        developmentStream(ids[0]!),
+        'MeetingHeld',
+        meeting(ids[0]!, '2024-03-05', ['CN', 'RU'], 'day'),
+        '2024-02-01T00:00:00.000Z',
+      );
+      await record(
+        store,
+        developmentStream(ids[1]!),
+        'MeetingHeld',
+        meeting(ids[1]!, '2024', ['CN', 'KZ'], 'year', 'SCO'),
+        '2024-02-01T00:00:01.000Z',
+      );
+      await record(
+        store,
+        developmentStream(ids[2]!),
+        'MeetingHeld',
+        meeting(ids[2]!, '2024-03', ['CN', 'RU'], 'month'),
+        '2024-02-01T00:00:02.000Z',
+      );
+      await record(
+        store,
+        developmentStream(ids[3]!),
+        'MeetingHeld',
+        meeting(ids[3]!, '2024', ['CN', 'IN'], 'year again'),
+        '2024-02-01T00:00:03.000Z',
+      );
       await caughtUp();
       const all = await views.timeline(timeline({ type: 'country', code: 'CN' }));
       expect(all.items.map((i) => i.title)).toEqual(['year', 'year again', 'month', 'day']);
@@ -78,7 +108,9 @@ export function describeReadStoreContract(adapterName: string, open: () => Promi
       expect(relation.items.map((i) => i.title)).toEqual(['month', 'day']);
       const organization = await views.timeline(timeline({ type: 'organization', code: 'SCO' }));
       expect(organization.items.map((i) => i.title)).toEqual(['year']);
-      const desc = await views.timeline(timeline({ type: 'country', code: 'CN' }, { order: 'desc', fromDay: '2024-03-01', toDayExclusive: '2025-01-01' }));
+      const desc = await views.timeline(
+        timeline({ type: 'country', code: 'CN' }, { order: 'desc', fromDay: '2024-03-01', toDayExclusive: '2025-01-01' }),
+      );
       expect(desc.items.map((i) => i.title)).toEqual(['day', 'month']);
     });
 
@@ -86,13 +118,38 @@ export function describeReadStoreContract(adapterName: string, open: () => Promi
       const id = randomUUID();
       const stream = developmentStream(id);
       await record(store, stream, 'MeetingHeld', meeting(id, '2024-07-03', ['CN', 'RU'], 'First title'), '2024-07-03T10:00:00.000Z');
-      await record(store, stream, 'DevelopmentCorrected', { developmentId: id, kind: 'meeting', changes: { title: 'Second title', participants: [{ name: 'X', country: 'CN' }, { name: 'Y', country: 'KZ' }] }, reason: 'r' }, '2024-07-04T10:00:00.000Z');
-      await record(store, stream, 'DevelopmentRetracted', { developmentId: id, kind: 'meeting', reason: 'wrong' }, '2024-07-05T10:00:00.000Z');
+      await record(
+        store,
+        stream,
+        'DevelopmentCorrected',
+        {
+          developmentId: id,
+          kind: 'meeting',
+          changes: {
+            title: 'Second title',
+            participants: [
+              { name: 'X', country: 'CN' },
+              { name: 'Y', country: 'KZ' },
+            ],
+          },
+          reason: 'r',
+        },
+        '2024-07-04T10:00:00.000Z',
+      );
+      await record(
+        store,
+        stream,
+        'DevelopmentRetracted',
+        { developmentId: id, kind: 'meeting', reason: 'wrong' },
+        '2024-07-05T10:00:00.000Z',
+      );
       await caughtUp();
       const known = (iso: string, scope: TimelineQuery['scope']) => views.timeline(timeline(scope, { asKnownAt: Date.parse(iso) }));
       expect((await known('2024-07-03T12:00:00.000Z', { type: 'country', code: 'RU' })).items.map((i) => i.title)).toEqual(['First title']);
       expect((await known('2024-07-04T12:00:00.000Z', { type: 'country', code: 'RU' })).items).toEqual([]);
-      expect((await known('2024-07-04T12:00:00.000Z', { type: 'country', code: 'KZ' })).items.map((i) => [i.title, i.corrected])).toEqual([['Second title', true]]);
+      expect((await known('2024-07-04T12:00:00.000Z', { type: 'country', code: 'KZ' })).items.map((i) => [i.title, i.corrected])).toEqual([
+        ['Second title', true],
+      ]);
       expect((await known('2024-07-02T12:00:00.000Z', { type: 'country', code: 'CN' })).items).toEqual([]);
       expect((await views.timeline(timeline({ type: 'country', code: 'KZ' }))).items).toEqual([]);
       const retracted = await views.timeline(timeline({ type: 'country', code: 'KZ' }, { includeRetracted: true }));
@@ -105,15 +162,39 @@ export function describeReadStoreContract(adapterName: string, open: () => Promi
     it(`[${adapterName}] derives membership and presidency periods, versioned by recorded time`, async () => {
       const sco = organizationStream('SCO');
       const approve = (country: string, occurredOn: string, status = 'member', effectiveOn?: string) => ({
-        developmentId: randomUUID(), organization: 'SCO', country, status, occurredOn, title: `${country} joins`, ...(effectiveOn ? { effectiveOn } : {}),
+        developmentId: randomUUID(),
+        organization: 'SCO',
+        country,
+        status,
+        occurredOn,
+        title: `${country} joins`,
+        ...(effectiveOn ? { effectiveOn } : {}),
       });
       const belarus = approve('BY', '2024-07-04');
       await record(store, sco, 'MembershipApproved', approve('KZ', '2001-06-15'), '2024-01-02T00:00:00.000Z');
       await record(store, sco, 'MembershipApproved', approve('BY', '2015', 'observer'), '2024-01-02T00:00:01.000Z');
       await record(store, sco, 'MembershipApproved', belarus, '2024-07-05T00:00:00.000Z');
-      await record(store, sco, 'PresidencyHandedOver', { developmentId: randomUUID(), organization: 'SCO', from: 'KZ', to: 'CN', occurredOn: '2024-07-04', title: 'KZ to CN' }, '2024-07-05T00:00:01.000Z');
-      await record(store, sco, 'PresidencyHandedOver', { developmentId: randomUUID(), organization: 'SCO', to: 'KZ', occurredOn: '2023-07-04', title: 'to KZ' }, '2024-07-05T00:00:02.000Z');
-      await record(store, sco, 'DevelopmentCorrected', { developmentId: belarus.developmentId, kind: 'membership-approval', changes: { effectiveOn: '2024-07-05' }, reason: 'r' }, '2024-07-06T00:00:00.000Z');
+      await record(
+        store,
+        sco,
+        'PresidencyHandedOver',
+        { developmentId: randomUUID(), organization: 'SCO', from: 'KZ', to: 'CN', occurredOn: '2024-07-04', title: 'KZ to CN' },
+        '2024-07-05T00:00:01.000Z',
+      );
+      await record(
+        store,
+        sco,
+        'PresidencyHandedOver',
+        { developmentId: randomUUID(), organization: 'SCO', to: 'KZ', occurredOn: '2023-07-04', title: 'to KZ' },
+        '2024-07-05T00:00:02.000Z',
+      );
+      await record(
+        store,
+        sco,
+        'DevelopmentCorrected',
+        { developmentId: belarus.developmentId, kind: 'membership-approval', changes: { effectiveOn: '2024-07-05' }, reason: 'r' },
+        '2024-07-06T00:00:00.000Z',
+      );
       await caughtUp();
       const periods = await views.membershipPeriods({ organization: 'SCO' });
       expect(periods.map((p) => [p.country, p.status, p.since, p.until ?? null])).toEqual([
@@ -137,8 +218,21 @@ export function describeReadStoreContract(adapterName: string, open: () => Promi
     it(`[${adapterName}] rebuilds every view to the same digests, and replays are identical`, async () => {
       for (let i = 0; i < 30; i++) {
         const id = randomUUID();
-        await record(store, developmentStream(id), 'MeetingHeld', meeting(id, `2020-0${(i % 9) + 1}`, ['CN', i % 2 ? 'RU' : 'IN'], `m${i}`), new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString());
-        if (i % 5 === 0) await record(store, developmentStream(id), 'DevelopmentCorrected', { developmentId: id, kind: 'meeting', changes: { summary: 'more' }, reason: 'r' }, new Date(Date.UTC(2024, 0, 2, 0, 0, i)).toISOString());
+        await record(
+          store,
+          developmentStream(id),
+          'MeetingHeld',
+          meeting(id, `2020-0${(i % 9) + 1}`, ['CN', i % 2 ? 'RU' : 'IN'], `m${i}`),
+          new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString(),
+        );
+        if (i % 5 === 0)
+          await record(
+            store,
+            developmentStream(id),
+            'DevelopmentCorrected',
+            { developmentId: id, kind: 'meeting', changes: { summary: 'more' }, reason: 'r' },
+            new Date(Date.UTC(2024, 0, 2, 0, 0, i)).toISOString(),
+          );
       }
       await caughtUp();
       const before = (await runner.statuses()).map((s) => s.digest);
@@ -153,7 +247,13 @@ export function describeReadStoreContract(adapterName: string, open: () => Promi
       await standby.init();
       standby.start();
       const id = randomUUID();
-      const written = await record(store, developmentStream(id), 'MeetingHeld', meeting(id, '2024-01-01', ['CN', 'RU'], 'seen by both'), '2024-02-01T00:00:00.000Z');
+      const written = await record(
+        store,
+        developmentStream(id),
+        'MeetingHeld',
+        meeting(id, '2024-01-01', ['CN', 'RU'], 'seen by both'),
+        '2024-02-01T00:00:00.000Z',
+      );
       expect(await standby.waitFor(written.position, 10_000)).toBe(true);
       expect(runner.isActive).toBe(true);
       expect(standby.isActive).toBe(false);

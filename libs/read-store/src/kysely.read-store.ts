@@ -1,12 +1,5 @@
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
-import type {
-  DevelopmentDetails,
-  OrganizationRecord,
-  ReadStore,
-  TimelineEntry,
-  TimelinePage,
-  TimelineQuery,
-} from '@annals/application';
+import type { DevelopmentDetails, OrganizationRecord, ReadStore, TimelineEntry, TimelinePage, TimelineQuery } from '@annals/application';
 import type { DevelopmentKind, MembershipEndingReason, MembershipPeriod, MembershipStatus, PresidencyPeriod } from '@annals/domain';
 import type { ViewDatabase, ViewDb } from './view-tables';
 
@@ -45,7 +38,9 @@ export class KyselyReadStore implements ReadStore {
   private async byTimelineKeys(keys: string[], query: TimelineQuery) {
     let q = this.db
       .selectFrom('dev_timeline as t0')
-      .innerJoin('dev_versions as v', (join) => join.onRef('v.development_id', '=', 't0.development_id').onRef('v.version', '=', 't0.version'))
+      .innerJoin('dev_versions as v', (join) =>
+        join.onRef('v.development_id', '=', 't0.development_id').onRef('v.version', '=', 't0.version'),
+      )
       .select(['v.entry', 'v.content', 't0.occurred_start', 't0.position'])
       .where('t0.timeline_key', '=', keys[0]!)
       .where(knownAt<ViewDatabase & { t0: ViewDatabase['dev_timeline'] }, 't0'>(query.asKnownAt, 't0'));
@@ -127,37 +122,33 @@ export class KyselyReadStore implements ReadStore {
     if (filter.organization) q = q.where('organization', '=', filter.organization);
     if (filter.country) q = q.where('country', '=', filter.country);
     const rows = await q.orderBy('country').orderBy('start_day').execute();
-    return rows.map(
-      (row): MembershipPeriod & { organization: string } => ({
-        organization: row.organization,
-        country: row.country,
-        status: row.status as MembershipStatus,
-        since: row.since,
-        start: row.start_day,
-        ...(row.until !== null ? { until: row.until } : {}),
-        ...(row.end_day !== null ? { end: row.end_day } : {}),
-        approvalId: row.approval_id,
-        ...(row.ending_id !== null ? { endingId: row.ending_id } : {}),
-        ...(row.end_reason !== null ? { endReason: row.end_reason as MembershipEndingReason | 'status-change' } : {}),
-      }),
-    );
+    return rows.map((row): MembershipPeriod & { organization: string } => ({
+      organization: row.organization,
+      country: row.country,
+      status: row.status as MembershipStatus,
+      since: row.since,
+      start: row.start_day,
+      ...(row.until !== null ? { until: row.until } : {}),
+      ...(row.end_day !== null ? { end: row.end_day } : {}),
+      approvalId: row.approval_id,
+      ...(row.ending_id !== null ? { endingId: row.ending_id } : {}),
+      ...(row.end_reason !== null ? { endReason: row.end_reason as MembershipEndingReason | 'status-change' } : {}),
+    }));
   }
 
   async presidencyPeriods(organization: string | undefined, asKnownAt?: number) {
     let q = this.db.selectFrom('presidency_periods').selectAll().where(knownAt<ViewDatabase, 'presidency_periods'>(asKnownAt));
     if (organization) q = q.where('organization', '=', organization);
     const rows = await q.orderBy('organization').orderBy('start_day').execute();
-    return rows.map(
-      (row): PresidencyPeriod & { organization: string } => ({
-        organization: row.organization,
-        country: row.country,
-        from: row.from_on,
-        start: row.start_day,
-        to: row.to_on,
-        end: row.end_day,
-        handoverId: row.handover_id,
-      }),
-    );
+    return rows.map((row): PresidencyPeriod & { organization: string } => ({
+      organization: row.organization,
+      country: row.country,
+      from: row.from_on,
+      start: row.start_day,
+      to: row.to_on,
+      end: row.end_day,
+      handoverId: row.handover_id,
+    }));
   }
 }
 
@@ -184,13 +175,17 @@ function filtered<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, TB, O>, 
   if (query.toDayExclusive) out = out.where(col('occurred_start') as never, '<', query.toDayExclusive as never);
   if (query.kinds?.length) out = out.where(col('kind') as never, 'in', query.kinds as never);
   if (query.scope.type === 'search' && query.scope.text) {
-    const pattern = `%${escapeLike(query.scope.text)}%`;
-    out = out.where(sql<boolean>`${sql.ref(searchColumn)} LIKE ${pattern} ESCAPE '\\'` as never);
+    // Every word must appear, anywhere in the title, summary or tags.
+    for (const word of query.scope.text.split(/\s+/).filter(Boolean).slice(0, 10)) {
+      out = out.where(sql<boolean>`${sql.ref(searchColumn)} LIKE ${`%${escapeLike(word)}%`} ESCAPE '\\'` as never);
+    }
   }
   if (query.cursor) {
     const { start, position } = query.cursor;
     const op = query.order === 'asc' ? sql`>` : sql`<`;
-    out = out.where(sql<boolean>`(${col('occurred_start')} ${op} ${start} OR (${col('occurred_start')} = ${start} AND ${col('position')} ${op} ${position}))` as never);
+    out = out.where(
+      sql<boolean>`(${col('occurred_start')} ${op} ${start} OR (${col('occurred_start')} = ${start} AND ${col('position')} ${op} ${position}))` as never,
+    );
   }
   const direction = query.order === 'asc' ? 'asc' : 'desc';
   return out

@@ -13,7 +13,12 @@ export async function digestTables(db: ViewDb, tables: ReadonlyArray<{ table: Vi
       .selectAll()
       .orderBy(sql.raw(DIGEST_ORDER[table]))
       .stream(1000);
-    for await (const row of rows) hash.update(`${JSON.stringify(Object.values(row).map(normalize))}\n`);
+    let count = 0;
+    for await (const row of rows) {
+      hash.update(`${JSON.stringify(Object.values(row).map(normalize))}\n`);
+      // Let other requests in between chunks: the SQLite driver reads synchronously.
+      if (++count % 2000 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
   return hash.digest('hex');
 }

@@ -287,8 +287,7 @@ describe('docker/compose.cluster.yaml (three KurrentDB nodes)', () => {
     // Each node's certificate carries its name and its fixed address as SANs.
     expect(script).toMatch(/-dns-names\s+"?[^"\s]*\$\$1/);
     expect(script).toMatch(/-ip-addresses\s+"?[^"\s]*\$\$2/);
-    for (const node of nodes)
-      expect(script).toMatch(new RegExp(`node_cert ${node} ${addressOf(node).replace(/\./g, '\\.')}\\b`));
+    for (const node of nodes) expect(script).toMatch(new RegExp(`node_cert ${node} ${addressOf(node).replace(/\./g, '\\.')}\\b`));
 
     for (const node of nodes) {
       const service = services[node]!;
@@ -367,8 +366,7 @@ describe('docker/Dockerfile (API image)', () => {
   const { stages } = readDockerfile();
   const runtime = stages[stages.length - 1]!;
   const build = stages.find((stage) => stage.name === 'build') ?? stages[0]!;
-  const all = (stage: typeof runtime, keyword: string) =>
-    stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
+  const all = (stage: typeof runtime, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
 
   it('builds and runs on Debian (glibc) Node 20, never on alpine/musl', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);

@@ -30,8 +30,12 @@ export class ApiKeyGuard implements CanActivate {
     const principal = this.authenticate(request);
     if (principal) request.principal = principal;
     if (required === 'read' && this.config.publicReads && !request.headers.authorization) return true;
-    if (!principal) throw new ProblemException('UNAUTHENTICATED', 'Send a valid API key as "Authorization: Bearer <key>"', undefined, { 'www-authenticate': 'Bearer' });
-    if (RANK[principal.scope] < RANK[required]) throw new ProblemException('FORBIDDEN', `This needs the ${required} scope; the key "${principal.name}" has ${principal.scope}`);
+    if (!principal)
+      throw new ProblemException('UNAUTHENTICATED', 'Send a valid API key as "Authorization: Bearer <key>"', undefined, {
+        'www-authenticate': 'Bearer',
+      });
+    if (RANK[principal.scope] < RANK[required])
+      throw new ProblemException('FORBIDDEN', `This needs the ${required} scope; the key "${principal.name}" has ${principal.scope}`);
     return true;
   }
 

@@ -50,7 +50,8 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number | undefined, min: number, max: number): number | undefined {
   const value = env[name];
   if (value === undefined || value === '') return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new ConfigError(name, `must be an integer from ${min} to ${max} (got "${value}")`);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+    throw new ConfigError(name, `must be an integer from ${min} to ${max} (got "${value}")`);
   return Number(value);
 }
 
@@ -70,7 +71,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const apiKeys = parseKeys(env.API_KEYS);
   const host = env.HOST || '127.0.0.1';
   if (apiKeys.length === 0 && !LOOPBACK.has(host)) {
-    throw new ConfigError('HOST', `is "${host}", which is not loopback, and no API_KEYS are configured: refusing to accept writes from the network without keys`);
+    throw new ConfigError(
+      'HOST',
+      `is "${host}", which is not loopback, and no API_KEYS are configured: refusing to accept writes from the network without keys`,
+    );
   }
   const eventStore = oneOf(env, 'EVENT_STORE', ['sqlite', 'kurrentdb'], 'sqlite');
   const readStore = oneOf(env, 'READ_STORE', ['sqlite', 'postgres'], 'sqlite');
@@ -79,7 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('KURRENTDB_URL', 'must be a kurrentdb:// connection string');
   }
   if (readStore === 'postgres' && !env.DATABASE_URL) throw new ConfigError('DATABASE_URL', 'is required when READ_STORE=postgres');
-  if (env.DATABASE_URL && !/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) throw new ConfigError('DATABASE_URL', 'must be a postgres:// connection string');
+  if (env.DATABASE_URL && !/^postgres(ql)?:\/\//.test(env.DATABASE_URL))
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// connection string');
   return {
     port: integer(env, 'PORT', 3000, 0, 65535)!,
     host,

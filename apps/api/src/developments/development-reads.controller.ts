@@ -22,7 +22,9 @@ export class DevelopmentReadsController {
   async get(@Param('id') id: string, @Query() query: AsOfQueryDto) {
     await this.consistency.ensure(query.minPosition);
     const details = UUID.test(id)
-      ? await this.queries.execute<GetDevelopmentQuery, DevelopmentDetails | undefined>(new GetDevelopmentQuery(id.toLowerCase(), parseInstant(query.asKnownAt, 'asKnownAt')))
+      ? await this.queries.execute<GetDevelopmentQuery, DevelopmentDetails | undefined>(
+          new GetDevelopmentQuery(id.toLowerCase(), parseInstant(query.asKnownAt, 'asKnownAt')),
+        )
       : undefined;
     if (!details) throw new ProblemException('DEVELOPMENT_NOT_FOUND', `No development ${id}`);
     return { ...details.content, ...details.entry, stream: details.stream, history: details.history };

@@ -28,7 +28,8 @@ export class DevelopmentWrites {
     const { id, ...content } = plain(body) as DevelopmentBaseDto & Record<string, unknown>;
     if (kind === 'membership-approval' && content.status === undefined) content.status = 'member';
     const development = { kind, content } as unknown as Development;
-    return this.commands.execute(new RecordDevelopmentCommand(id ?? randomUUID(), development, context, id !== undefined));
+    // UUIDs compare case-insensitively; one spelling is kept.
+    return this.commands.execute(new RecordDevelopmentCommand((id ?? randomUUID()).toLowerCase(), development, context, id !== undefined));
   }
 
   /** Validates and records a body given as plain JSON (an NDJSON line). */
@@ -36,12 +37,16 @@ export class DevelopmentWrites {
     return this.record(kind, validateAs<DevelopmentBaseDto>(BODY_BY_KIND[kind], body), context);
   }
 
-  async correct(developmentId: string, body: CorrectionDto, context: WriteContext): Promise<WriteResult> {
+  async correct(id: string, body: CorrectionDto, context: WriteContext): Promise<WriteResult> {
+    const developmentId = id.toLowerCase();
     const { kind } = await this.locator.locate(developmentId);
     const changes = body.changes;
     const invalid = Object.entries(changes)
       .filter(([field, value]) => field === 'id' || value === null)
-      .map(([field]) => ({ field: `changes.${field}`, message: field === 'id' ? 'the id of a development cannot be corrected' : `changes.${field} must not be null` }));
+      .map(([field]) => ({
+        field: `changes.${field}`,
+        message: field === 'id' ? 'the id of a development cannot be corrected' : `changes.${field} must not be null`,
+      }));
     if (invalid.length > 0) throw validationFailed(invalid);
     const validated = plain(validateAs<object>(CHANGES_BY_KIND[kind], changes, 'changes')) as Record<string, unknown>;
     const sources = body.sources ? (plain(body.sources) as Source[]) : undefined;
@@ -49,6 +54,6 @@ export class DevelopmentWrites {
   }
 
   retract(developmentId: string, reason: string, context: WriteContext): Promise<WriteResult> {
-    return this.commands.execute(new RetractDevelopmentCommand(developmentId, reason, context));
+    return this.commands.execute(new RetractDevelopmentCommand(developmentId.toLowerCase(), reason, context));
   }
 }

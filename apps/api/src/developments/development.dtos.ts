@@ -15,13 +15,23 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { ABSENCE_REASONS, MEMBERSHIP_ENDING_REASONS, MEMBERSHIP_STATUSES, type AbsenceReason, type MembershipEndingReason, type MembershipStatus } from '@annals/domain';
+import {
+  ABSENCE_REASONS,
+  MEMBERSHIP_ENDING_REASONS,
+  MEMBERSHIP_STATUSES,
+  type AbsenceReason,
+  type MembershipEndingReason,
+  type MembershipStatus,
+} from '@annals/domain';
 import { IsCountryCode, IsOrganizationCode, IsPartialDate } from '../http/validation.decorators';
 
 export class SourceDto {
   @ApiPropertyOptional({ example: 'https://tass.com/world/1811995' })
   @ValidateIf((o: SourceDto) => o.url !== undefined || o.publisher === undefined)
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'url must be an http(s) URL; a source needs a url or a publisher' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true },
+    { message: 'url must be an http(s) URL; a source needs a url or a publisher' },
+  )
   @MaxLength(2000)
   url?: string;
 

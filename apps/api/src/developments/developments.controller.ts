@@ -57,19 +57,31 @@ export class DevelopmentsController {
 
   @Post('membership-approvals')
   @ApiOperation({ summary: 'Record that an organization approved a member (or observer, partner…)' })
-  membershipApproval(@Body() body: RecordMembershipApprovalDto, @Writer() writer: WriteContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  membershipApproval(
+    @Body() body: RecordMembershipApprovalDto,
+    @Writer() writer: WriteContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.record('membership-approval', body, writer, reply);
   }
 
   @Post('membership-endings')
   @ApiOperation({ summary: 'Record the end of a membership (withdrawal, suspension, expulsion)' })
-  membershipEnding(@Body() body: RecordMembershipEndingDto, @Writer() writer: WriteContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  membershipEnding(
+    @Body() body: RecordMembershipEndingDto,
+    @Writer() writer: WriteContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.record('membership-ending', body, writer, reply);
   }
 
   @Post('presidency-handovers')
   @ApiOperation({ summary: 'Record a rotating presidency changing hands' })
-  presidencyHandover(@Body() body: RecordPresidencyHandoverDto, @Writer() writer: WriteContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  presidencyHandover(
+    @Body() body: RecordPresidencyHandoverDto,
+    @Writer() writer: WriteContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.record('presidency-handover', body, writer, reply);
   }
 

@@ -37,11 +37,16 @@ export class HealthController {
     return this.health.check([
       async () => {
         const indicator = this.indicators.check('eventStore');
-        return (await this.store.ping().catch(() => false)) ? indicator.up() : indicator.down({ reason: 'the event store does not answer' });
+        return (await this.store.ping().catch(() => false))
+          ? indicator.up()
+          : indicator.down({ reason: 'the event store does not answer' });
       },
       async () => {
         const indicator = this.indicators.check('readStore');
-        const ok = await sql`SELECT 1`.execute(this.read.db).then(() => true, () => false);
+        const ok = await sql`SELECT 1`.execute(this.read.db).then(
+          () => true,
+          () => false,
+        );
         return ok ? indicator.up() : indicator.down({ reason: 'the read store does not answer' });
       },
       async () => {

@@ -40,17 +40,44 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private toProblem(exception: unknown): { problem: Problem; headers: Record<string, string> } {
-    if (exception instanceof ProblemException) return { problem: problem(exception.code, exception.detail, exception.errors), headers: exception.headers };
+    if (exception instanceof ProblemException)
+      return { problem: problem(exception.code, exception.detail, exception.errors), headers: exception.headers };
     if (exception instanceof DomainError) return { problem: problem(exception.code, exception.message, exception.errors), headers: {} };
-    const fastifyCode = (exception as { code?: unknown })?.code;
+    // Nest wraps Fastify's body-parsing errors in an HttpException whose cause carries Fastify's code.
+    const fastifyCode = (exception as { code?: unknown })?.code ?? (exception as { cause?: { code?: unknown } })?.cause?.code;
     if (typeof fastifyCode === 'string' && FASTIFY_CODES[fastifyCode]) {
       const code = FASTIFY_CODES[fastifyCode];
-      const detail = code === 'PAYLOAD_TOO_LARGE' ? 'The request body is larger than 1 MiB' : code === 'VALIDATION_FAILED' ? 'The request body is not valid JSON' : 'This content type is not accepted here';
-      return { problem: problem(code, detail, code === 'VALIDATION_FAILED' ? [{ field: 'body', message: detail }] : undefined), headers: {} };
+      const detail =
+        code === 'PAYLOAD_TOO_LARGE'
+          ? 'The request body is larger than 1 MiB'
+          : code === 'VALIDATION_FAILED'
+            ? 'The request body is not valid JSON'
+            : 'This content type is not accepted here';
+      return {
+        problem: problem(code, detail, code === 'VALIDATION_FAILED' ? [{ field: 'body', message: detail }] : undefined),
+        headers: {},
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const code: ProblemCode = status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status === 429 ? 'RATE_LIMITED' : status === 405 ? 'METHOD_NOT_ALLOWED' : status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED';
+      const code: ProblemCode =
+        status === 404
+          ? 'NOT_FOUND'
+          : status === 413
+            ? 'PAYLOAD_TOO_LARGE'
+            : status === 415
+              ? 'UNSUPPORTED_MEDIA_TYPE'
+              : status === 429
+                ? 'RATE_LIMITED'
+                : status === 405
+                  ? 'METHOD_NOT_ALLOWED'
+                  : status === 401
+                    ? 'UNAUTHENTICATED'
+                    : status === 403
+                      ? 'FORBIDDEN'
+                      : status >= 500
+                        ? 'INTERNAL_ERROR'
+                        : 'VALIDATION_FAILED';
       const detail = status === 404 ? 'No such resource' : status >= 500 ? 'The server could not complete the request' : exception.message;
       return { problem: { ...problem(code, detail), status }, headers: {} };
     }

@@ -20,7 +20,9 @@ export class ReadConsistency {
       ]);
     }
     if (!(await this.progress.waitFor(position, this.config.minPositionWaitMs))) {
-      throw new ProblemException('VIEWS_BEHIND', `The views have not reached position ${minPosition} yet; retry shortly`, undefined, { 'retry-after': '1' });
+      throw new ProblemException('VIEWS_BEHIND', `The views have not reached position ${minPosition} yet; retry shortly`, undefined, {
+        'retry-after': '1',
+      });
     }
   }
 }

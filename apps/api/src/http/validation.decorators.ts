@@ -28,13 +28,25 @@ export const IsPartialDate = (options: { optional?: boolean } = {}) =>
 /** ISO 3166-1 alpha-2 or alpha-3 in any case, normalized to alpha-2 upper case. */
 export const IsCountryCode = (options: { optional?: boolean; each?: boolean } = {}) =>
   applyDecorators(
-    ...optionality(!!options.optional, { type: String, isArray: !!options.each, example: 'KZ', description: 'ISO 3166-1 alpha-2 or alpha-3' }),
-    Transform(({ value }: { value: unknown }) =>
-      options.each && Array.isArray(value) ? (value as unknown[]).map((v): unknown => normalizeCountryCode(v) ?? v) : (normalizeCountryCode(value) ?? value),
-    ),
-    rule('isCountryCode', (value) => typeof value === 'string' && normalizeCountryCode(value) === value, '$property must be an ISO 3166-1 alpha-2 or alpha-3 country code', {
-      each: options.each,
+    ...optionality(!!options.optional, {
+      type: String,
+      isArray: !!options.each,
+      example: 'KZ',
+      description: 'ISO 3166-1 alpha-2 or alpha-3',
     }),
+    Transform(({ value }: { value: unknown }) =>
+      options.each && Array.isArray(value)
+        ? (value as unknown[]).map((v): unknown => normalizeCountryCode(v) ?? v)
+        : (normalizeCountryCode(value) ?? value),
+    ),
+    rule(
+      'isCountryCode',
+      (value) => typeof value === 'string' && normalizeCountryCode(value) === value,
+      '$property must be an ISO 3166-1 alpha-2 or alpha-3 country code',
+      {
+        each: options.each,
+      },
+    ),
   );
 
 /** An organization code, case-insensitive, normalized to upper case. Whether it exists is the domain's question. */
@@ -42,5 +54,9 @@ export const IsOrganizationCode = (options: { optional?: boolean } = {}) =>
   applyDecorators(
     ...optionality(!!options.optional, { type: String, example: 'SCO' }),
     Transform(({ value }: { value: unknown }) => normalizeOrganizationCode(value) ?? value),
-    rule('isOrganizationCode', (value) => typeof value === 'string' && normalizeOrganizationCode(value) === value, '$property must be an organization code such as SCO'),
+    rule(
+      'isOrganizationCode',
+      (value) => typeof value === 'string' && normalizeOrganizationCode(value) === value,
+      '$property must be an organization code such as SCO',
+    ),
   );

@@ -18,7 +18,10 @@ export class ImportController {
   @ApiConsumes('application/x-ndjson')
   @ApiOperation({ summary: 'Import developments as NDJSON, one a line; each line is judged on its own, in order' })
   async import(@Req() request: FastifyRequest, @Writer() writer: WriteContext) {
-    const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const type = String(request.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     if (type !== 'application/x-ndjson' && type !== 'application/ndjson') {
       throw new ProblemException('UNSUPPORTED_MEDIA_TYPE', 'Send NDJSON with Content-Type: application/x-ndjson');
     }

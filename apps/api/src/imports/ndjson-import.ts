@@ -37,8 +37,15 @@ export class NdjsonImport {
         report.accepted++;
         report.position = position;
       } catch (error) {
-        if (error instanceof ProblemException) report.rejected.push({ line: number, code: error.code, ...(error.errors ? { errors: error.errors } : {}), detail: error.detail });
-        else if (error instanceof DomainError) report.rejected.push({ line: number, code: error.code, ...(error.errors ? { errors: error.errors } : {}), detail: error.message });
+        if (error instanceof ProblemException)
+          report.rejected.push({ line: number, code: error.code, ...(error.errors ? { errors: error.errors } : {}), detail: error.detail });
+        else if (error instanceof DomainError)
+          report.rejected.push({
+            line: number,
+            code: error.code,
+            ...(error.errors ? { errors: error.errors } : {}),
+            detail: error.message,
+          });
         else throw error;
       }
     }
@@ -53,7 +60,9 @@ export class NdjsonImport {
       throw new ProblemException('VALIDATION_FAILED', 'The line is not valid JSON', [{ field: 'line', message: 'not valid JSON' }]);
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new ProblemException('VALIDATION_FAILED', 'A line must be a JSON object', [{ field: 'line', message: 'must be a JSON object' }]);
+      throw new ProblemException('VALIDATION_FAILED', 'A line must be a JSON object', [
+        { field: 'line', message: 'must be a JSON object' },
+      ]);
     }
     const { kind, ...body } = parsed as Record<string, unknown>;
     if (kind === 'correction') {
@@ -68,11 +77,15 @@ export class NdjsonImport {
     }
     if (kind === 'organization') {
       const dto = validateAs(RegisterOrganizationDto, body);
-      const result = await this.commands.execute<RegisterOrganizationCommand, { position: string }>(new RegisterOrganizationCommand(dto.code, dto.name, dto.wikidataId, context));
+      const result = await this.commands.execute<RegisterOrganizationCommand, { position: string }>(
+        new RegisterOrganizationCommand(dto.code, dto.name, dto.wikidataId, context),
+      );
       return result.position;
     }
     if (typeof kind !== 'string' || !(DEVELOPMENT_KINDS as readonly string[]).includes(kind)) {
-      throw new ProblemException('VALIDATION_FAILED', `kind must be one of ${DEVELOPMENT_KINDS.join(', ')}`, [{ field: 'kind', message: `kind must be one of ${DEVELOPMENT_KINDS.join(', ')}` }]);
+      throw new ProblemException('VALIDATION_FAILED', `kind must be one of ${DEVELOPMENT_KINDS.join(', ')}`, [
+        { field: 'kind', message: `kind must be one of ${DEVELOPMENT_KINDS.join(', ')}` },
+      ]);
     }
     return (await this.writes.recordPlain(kind as DevelopmentKind, body, context)).position;
   }

@@ -18,7 +18,9 @@ export class LiveController {
   constructor(private readonly feed: LiveFeed) {}
 
   @Sse()
-  @ApiOperation({ summary: 'Server-Sent Events: a `development` event per recorded, corrected or retracted development, once the views include it' })
+  @ApiOperation({
+    summary: 'Server-Sent Events: a `development` event per recorded, corrected or retracted development, once the views include it',
+  })
   live(@Query() query: LiveQueryDto): Observable<MessageEvent> {
     const developments = this.feed.developments.pipe(
       filter((entry) => !query.organization || entry.organizations.includes(query.organization)),

@@ -20,7 +20,11 @@ export class EventsQueryDto {
 }
 
 export class RebuildQueryDto {
-  @ApiPropertyOptional({ description: 'One projection by name; all when absent' }) @IsOptional() @IsString() @MaxLength(50) projection?: string;
+  @ApiPropertyOptional({ description: 'One projection by name; all when absent' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  projection?: string;
 }
 
 export const toRawEvent = (event: RecordedEvent) => ({
@@ -65,12 +69,15 @@ export class OperationsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Rebuild views from the log into new tables, then swap them in (blue/green)' })
   rebuild(@Query() query: RebuildQueryDto) {
-    if (!this.runner.isActive) throw new ProblemException('NOT_READY', 'This replica is a standby; send the rebuild to the replica running the projections');
+    if (!this.runner.isActive)
+      throw new ProblemException('NOT_READY', 'This replica is a standby; send the rebuild to the replica running the projections');
     const names = query.projection ? [query.projection] : this.runner.names();
     const unknown = names.filter((name) => !this.runner.names().includes(name));
-    if (unknown.length > 0) throw new ProblemException('NOT_FOUND', `No projection ${unknown.join(', ')}; known: ${this.runner.names().join(', ')}`);
+    if (unknown.length > 0)
+      throw new ProblemException('NOT_FOUND', `No projection ${unknown.join(', ')}; known: ${this.runner.names().join(', ')}`);
     const previous = this.rebuilding ?? Promise.resolve();
-    const run = previous.then(() => this.runner.rebuild(names));
+    // Answer 202 first; the rebuild starts on a later turn of the event loop.
+    const run = previous.then(() => new Promise((resolve) => setImmediate(resolve))).then(() => this.runner.rebuild(names));
     this.rebuilding = run.catch((error: unknown) => this.logger.error(`rebuild failed: ${String(error)}`));
     return { accepted: true, projections: names };
   }
@@ -79,9 +86,13 @@ export class OperationsController {
   @ApiOperation({ summary: 'The raw event log after a position' })
   async events(@Query() query: EventsQueryDto) {
     const after = query.after === undefined ? 0n : decodePosition(query.after);
-    if (after === undefined) throw new ProblemException('VALIDATION_FAILED', 'after must be a position token', [{ field: 'after', message: 'after must be a position token' }]);
+    if (after === undefined)
+      throw new ProblemException('VALIDATION_FAILED', 'after must be a position token', [
+        { field: 'after', message: 'after must be a position token' },
+      ]);
     const events = [];
-    for await (const event of this.store.readAll({ after, limit: query.limit ?? 100, batchSize: query.limit ?? 100 })) events.push(toRawEvent(event));
+    for await (const event of this.store.readAll({ after, limit: query.limit ?? 100, batchSize: query.limit ?? 100 }))
+      events.push(toRawEvent(event));
     return events;
   }
 }

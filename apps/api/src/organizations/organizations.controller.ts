@@ -32,7 +32,10 @@ import { countryParam } from '../timelines/timelines.controller';
 export class RegisterOrganizationDto {
   @IsOrganizationCode() code!: string;
   @ApiProperty({ example: 'Shanghai Cooperation Organisation' }) @IsString() @Length(1, 200) name!: string;
-  @ApiPropertyOptional({ example: 'Q485207' }) @IsOptional() @Matches(/^Q[1-9]\d{0,11}$/, { message: 'wikidataId must look like Q485207' }) wikidataId?: string;
+  @ApiPropertyOptional({ example: 'Q485207' })
+  @IsOptional()
+  @Matches(/^Q[1-9]\d{0,11}$/, { message: 'wikidataId must look like Q485207' })
+  wikidataId?: string;
 }
 
 @ApiTags('organizations')
@@ -58,7 +61,9 @@ export class OrganizationsController {
   @ApiOperation({ summary: 'Every organization with its member count and current presidency' })
   async list(@Query() query: AsOfQueryDto) {
     await this.consistency.ensure(query.minPosition);
-    return this.queries.execute<ListOrganizationsQuery, OrganizationSummary[]>(new ListOrganizationsQuery(parseInstant(query.asKnownAt, 'asKnownAt')));
+    return this.queries.execute<ListOrganizationsQuery, OrganizationSummary[]>(
+      new ListOrganizationsQuery(parseInstant(query.asKnownAt, 'asKnownAt')),
+    );
   }
 
   @Get('organizations/:code')
@@ -74,7 +79,9 @@ export class OrganizationsController {
     await this.consistency.ensure(query.minPosition);
     const organization = await this.requireOrganization(code, undefined);
     const asOf = query.asOf ?? new Date().toISOString().slice(0, 10);
-    const members = await this.queries.execute<GetMembersQuery, MemberView[]>(new GetMembersQuery(organization.code, partialDate(asOf).start, parseInstant(query.asKnownAt, 'asKnownAt')));
+    const members = await this.queries.execute<GetMembersQuery, MemberView[]>(
+      new GetMembersQuery(organization.code, partialDate(asOf).start, parseInstant(query.asKnownAt, 'asKnownAt')),
+    );
     return { organization: organization.code, asOf, members };
   }
 
@@ -84,8 +91,11 @@ export class OrganizationsController {
     await this.consistency.ensure(query.minPosition);
     const organization = await this.requireOrganization(code, undefined);
     const asKnownAt = parseInstant(query.asKnownAt, 'asKnownAt');
-    if (query.asOf === undefined) return this.queries.execute<GetPresidenciesQuery, PresidencyPeriodView[]>(new GetPresidenciesQuery(organization.code, asKnownAt));
-    const holder = await this.queries.execute<GetPresidencyOnQuery, PresidencyView | null>(new GetPresidencyOnQuery(organization.code, partialDate(query.asOf).start, asKnownAt));
+    if (query.asOf === undefined)
+      return this.queries.execute<GetPresidenciesQuery, PresidencyPeriodView[]>(new GetPresidenciesQuery(organization.code, asKnownAt));
+    const holder = await this.queries.execute<GetPresidencyOnQuery, PresidencyView | null>(
+      new GetPresidencyOnQuery(organization.code, partialDate(query.asOf).start, asKnownAt),
+    );
     if (!holder) throw new ProblemException('NOT_FOUND', `No known holder of the ${organization.code} presidency on ${query.asOf}`);
     return holder;
   }
@@ -96,13 +106,17 @@ export class OrganizationsController {
     await this.consistency.ensure(query.minPosition);
     const country = countryParam(code);
     const day = query.asOf ? partialDate(query.asOf).start : undefined;
-    return this.queries.execute<GetCountryMembershipsQuery, CountryMembershipView[]>(new GetCountryMembershipsQuery(country, day, parseInstant(query.asKnownAt, 'asKnownAt')));
+    return this.queries.execute<GetCountryMembershipsQuery, CountryMembershipView[]>(
+      new GetCountryMembershipsQuery(country, day, parseInstant(query.asKnownAt, 'asKnownAt')),
+    );
   }
 
   private async requireOrganization(code: string, asKnownAt: string | undefined): Promise<OrganizationDetails> {
     const normalized = normalizeOrganizationCode(code);
     const organization = normalized
-      ? await this.queries.execute<GetOrganizationQuery, OrganizationDetails | undefined>(new GetOrganizationQuery(normalized, parseInstant(asKnownAt, 'asKnownAt')))
+      ? await this.queries.execute<GetOrganizationQuery, OrganizationDetails | undefined>(
+          new GetOrganizationQuery(normalized, parseInstant(asKnownAt, 'asKnownAt')),
+        )
       : undefined;
     if (!organization) throw new ProblemException('ORGANIZATION_NOT_FOUND', `No organization ${code}`);
     return organization;

@@ -12,7 +12,10 @@ import { READ_DATABASE } from './persistence.module';
 
 /** The bundled sample dataset, found next to the compiled and the source tree alike. */
 export function sampleDataFile(): string | undefined {
-  const candidates = [join(__dirname, '..', '..', 'sample-data', 'annals-sample.ndjson'), join(__dirname, '..', '..', '..', '..', '..', 'apps', 'api', 'sample-data', 'annals-sample.ndjson')];
+  const candidates = [
+    join(__dirname, '..', '..', 'sample-data', 'annals-sample.ndjson'),
+    join(__dirname, '..', '..', '..', '..', '..', 'apps', 'api', 'sample-data', 'annals-sample.ndjson'),
+  ];
   return candidates.find((file) => existsSync(file));
 }
 
@@ -50,7 +53,8 @@ export class AnnalsLifecycle implements OnApplicationBootstrap, OnApplicationShu
     const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
     const report = await this.importer.run(lines, { actor: 'annals', correlationId: 'sample-data' });
     this.logger.log(`sample data: ${report.accepted} accepted, ${report.rejected.length} rejected`);
-    for (const rejected of report.rejected) this.logger.warn(`sample data line ${rejected.line}: ${rejected.code} ${rejected.detail ?? ''}`);
+    for (const rejected of report.rejected)
+      this.logger.warn(`sample data line ${rejected.line}: ${rejected.code} ${rejected.detail ?? ''}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -33,11 +33,17 @@ export class TimelineQueryDto {
   @ApiPropertyOptional({ description: 'ISO instant: the timeline as recorded then' })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
+  @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: 'asKnownAt must be an ISO instant with a time zone, e.g. 2024-07-04T12:00:00Z' })
   asKnownAt?: string;
 
-  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'false' }) @IsOptional() @IsIn(['true', 'false']) includeRetracted?: 'true' | 'false';
+  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'false' }) @IsOptional() @IsIn(['true', 'false']) includeRetracted?:
+    'true' | 'false';
   @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'json' }) @IsOptional() @IsIn(EXPORT_FORMATS) format?: ExportFormat;
-  @ApiPropertyOptional({ description: 'A write position: answer only from views that include it' }) @IsOptional() @IsString() @MaxLength(40) minPosition?: string;
+  @ApiPropertyOptional({ description: 'A write position: answer only from views that include it' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  minPosition?: string;
 
   get kinds(): DevelopmentKind[] | undefined {
     return this.kind ? (this.kind.split(',') as DevelopmentKind[]) : undefined;
@@ -57,6 +63,7 @@ export class AsOfQueryDto {
   @ApiPropertyOptional({ description: 'ISO instant: as recorded then' })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
+  @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: 'asKnownAt must be an ISO instant with a time zone, e.g. 2024-07-04T12:00:00Z' })
   asKnownAt?: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) minPosition?: string;

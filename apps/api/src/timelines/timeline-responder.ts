@@ -29,7 +29,10 @@ export class TimelineResponder {
     }
     const rows = await this.everything(query);
     const file = EXPORTERS[format](rows, title);
-    const name = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const name = title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
     void reply.header('content-type', file.contentType).header('content-disposition', `attachment; filename="${name}.${file.extension}"`);
     return file.body;
   }
@@ -39,7 +42,9 @@ export class TimelineResponder {
     const rows: ExportRow[] = [];
     let cursor = query.cursor;
     do {
-      const page = await this.queries.execute<GetTimelineQuery, TimelinePage>(new GetTimelineQuery({ ...query, limit: 500, ...(cursor ? { cursor } : {}) }));
+      const page = await this.queries.execute<GetTimelineQuery, TimelinePage>(
+        new GetTimelineQuery({ ...query, limit: 500, ...(cursor ? { cursor } : {}) }),
+      );
       page.items.forEach((entry, index) => rows.push({ entry, content: page.contents[index]! }));
       cursor = page.next ?? undefined;
     } while (cursor && rows.length < EXPORT_LIMIT);

@@ -9,7 +9,10 @@ import { TimelineResponder } from './timeline-responder';
 
 export function countryParam(value: string, field = 'code'): string {
   const code = normalizeCountryCode(value);
-  if (!code) throw new ProblemException('VALIDATION_FAILED', `${field} must be an ISO 3166-1 alpha-2 or alpha-3 country code`, [{ field, message: `${field} must be an ISO 3166-1 alpha-2 or alpha-3 country code` }]);
+  if (!code)
+    throw new ProblemException('VALIDATION_FAILED', `${field} must be an ISO 3166-1 alpha-2 or alpha-3 country code`, [
+      { field, message: `${field} must be an ISO 3166-1 alpha-2 or alpha-3 country code` },
+    ]);
   return code;
 }
 
@@ -39,7 +42,12 @@ export class TimelinesController {
 
   @Get('countries/:a/relations/:b/timeline')
   @ApiOperation({ summary: 'Developments involving both countries' })
-  relation(@Param('a') a: string, @Param('b') b: string, @Query() query: TimelineQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  relation(
+    @Param('a') a: string,
+    @Param('b') b: string,
+    @Query() query: TimelineQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const first = countryParam(a, 'a');
     const second = countryParam(b, 'b');
     return this.responder.respond({ type: 'relation', a: first, b: second }, query, `${first}-${second} relations`, reply);

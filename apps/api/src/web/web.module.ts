@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { Controller, Get, Logger, Module, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequireScope } from '../access/require-scope.decorator';
 import { ProblemException } from '../http/problem';
@@ -113,9 +114,13 @@ class FileCache {
 
 const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.map', '.txt']);
 
-/** Serves the timeline page at `/`, its files at `/assets/*` and vis-timeline at `/vendor/vis-timeline/*`. Never needs a key. */
+/**
+ * Serves the timeline page at `/`, its files at `/assets/*` and vis-timeline at `/vendor/vis-timeline/*`.
+ * Never needs a key; not rate-limited (a handful of small files from memory — the API calls the page makes are).
+ */
 @ApiExcludeController()
 @RequireScope('public')
+@SkipThrottle()
 @Controller()
 export class WebController {
   private readonly logger = new Logger(WebController.name);

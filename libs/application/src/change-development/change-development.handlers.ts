@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
+  DomainError,
   decideOrganization,
   decideStandalone,
   evolveOrganization,
@@ -11,13 +12,24 @@ import {
 } from '@annals/domain';
 import { DevelopmentLocator } from '../writing/development-locator';
 import { StreamWriter, type Appended } from '../writing/stream-writer';
-import { organizationOfStream } from '../writing/streams';
+import { organizationOfStream, organizationStream } from '../writing/streams';
 import type { WriteContext, WriteResult } from '../writing/write-context';
 import { CorrectDevelopmentCommand, RetractDevelopmentCommand } from './change-development.commands';
 
 /** Corrections and retractions: appended to the stream of the development they change, checked by its decider. */
-async function change(writer: StreamWriter, locator: DevelopmentLocator, command: DevelopmentCommand, context: WriteContext): Promise<WriteResult> {
+async function change(
+  writer: StreamWriter,
+  locator: DevelopmentLocator,
+  command: DevelopmentCommand,
+  context: WriteContext,
+): Promise<WriteResult> {
   const stream = await locator.streamOf(command.developmentId);
+  // A meeting's occasion may be corrected, but only to an organization that exists.
+  const occasion = command.type === 'CorrectDevelopment' ? command.changes.organization : undefined;
+  if (typeof occasion === 'string') {
+    const loaded = await writer.load(organizationStream(occasion), () => initialOrganizationState(occasion), evolveOrganization);
+    if (!loaded.state.registration) throw new DomainError('UNKNOWN_ORGANIZATION', `Unknown organization ${occasion}`);
+  }
   const organization = organizationOfStream(stream);
   let kind = '';
   const answer = (appended: Appended | undefined): WriteResult => ({
@@ -63,7 +75,12 @@ export class CorrectDevelopmentHandler implements ICommandHandler<CorrectDevelop
   ) {}
 
   execute({ developmentId, changes, reason, sources, context }: CorrectDevelopmentCommand): Promise<WriteResult> {
-    return change(this.writer, this.locator, { type: 'CorrectDevelopment', developmentId, changes, reason, ...(sources ? { sources } : {}) }, context);
+    return change(
+      this.writer,
+      this.locator,
+      { type: 'CorrectDevelopment', developmentId, changes, reason, ...(sources ? { sources } : {}) },
+      context,
+    );
   }
 }
 

@@ -34,6 +34,8 @@ export interface AppendResult {
   readonly revision: bigint;
   /** Global position of the last event appended. */
   readonly position: bigint;
+  /** True when the events were already stored: an idempotent retry that appended nothing. */
+  readonly replayed?: boolean;
 }
 
 export interface ReadAllOptions {
@@ -100,4 +102,10 @@ export class DuplicateEventIdError extends Error {
 /** Encodes a position for the edges (HTTP, CLI). Decimal text keeps it readable and sortable by length+value. */
 export const encodePosition = (position: bigint): string => position.toString();
 
-export const decodePosition = (token: string): bigint | undefined => (/^\d{1,30}$/.test(token) ? BigInt(token) : undefined);
+const MAX_POSITION = 2n ** 63n - 1n;
+
+export const decodePosition = (token: string): bigint | undefined => {
+  if (!/^\d{1,19}$/.test(token)) return undefined;
+  const position = BigInt(token);
+  return position <= MAX_POSITION ? position : undefined;
+};

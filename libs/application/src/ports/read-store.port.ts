@@ -91,7 +91,10 @@ export interface ReadStore {
   organizations(asKnownAt?: number): Promise<OrganizationRecord[]>;
   organization(code: string, asKnownAt?: number): Promise<OrganizationRecord | undefined>;
   /** Membership periods of one organization, or of one country across organizations. */
-  membershipPeriods(filter: { organization?: string; country?: string }, asKnownAt?: number): Promise<Array<MembershipPeriod & { organization: string }>>;
+  membershipPeriods(
+    filter: { organization?: string; country?: string },
+    asKnownAt?: number,
+  ): Promise<Array<MembershipPeriod & { organization: string }>>;
   presidencyPeriods(organization: string | undefined, asKnownAt?: number): Promise<Array<PresidencyPeriod & { organization: string }>>;
 }
 

@@ -71,9 +71,19 @@ export class ListOrganizationsHandler implements IQueryHandler<ListOrganizations
       this.views.presidencyPeriods(undefined, asKnownAt),
     ]);
     return organizations.map((organization) => {
-      const members = heldOn(memberships.filter((p) => p.organization === organization.code), day).filter((p) => p.status === 'member');
-      const presidency = presidencyOn(presidencies.filter((p) => p.organization === organization.code), day);
-      return { ...organization, memberCount: members.length, presidency: presidency ? { country: presidency.country, since: presidency.from } : null };
+      const members = heldOn(
+        memberships.filter((p) => p.organization === organization.code),
+        day,
+      ).filter((p) => p.status === 'member');
+      const presidency = presidencyOn(
+        presidencies.filter((p) => p.organization === organization.code),
+        day,
+      );
+      return {
+        ...organization,
+        memberCount: members.length,
+        presidency: presidency ? { country: presidency.country, since: presidency.from } : null,
+      };
     });
   }
 }
@@ -170,9 +180,7 @@ export class GetCountryMembershipsQuery {
 }
 
 @QueryHandler(GetCountryMembershipsQuery)
-export class GetCountryMembershipsHandler
-  implements IQueryHandler<GetCountryMembershipsQuery, CountryMembershipView[]>
-{
+export class GetCountryMembershipsHandler implements IQueryHandler<GetCountryMembershipsQuery, CountryMembershipView[]> {
   constructor(
     @Inject(READ_STORE) private readonly views: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,

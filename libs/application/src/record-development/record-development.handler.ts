@@ -34,10 +34,26 @@ export class RecordDevelopmentHandler implements ICommandHandler<RecordDevelopme
 
     const answer = (loaded: Loaded<unknown>, appended: Appended | undefined): WriteResult => {
       if (appended) {
-        return { developmentId, kind: development.kind, eventId: appended.eventIds[0]!, stream, revision: Number(appended.revision), position: appended.position.toString(), created: true };
+        return {
+          developmentId,
+          kind: development.kind,
+          eventId: appended.eventIds[0]!,
+          stream,
+          revision: Number(appended.revision),
+          position: appended.position.toString(),
+          created: true,
+        };
       }
       const original = loaded.creations.get(developmentId)!;
-      return { developmentId, kind: development.kind, eventId: original.eventId, stream, revision: Number(original.revision), position: original.position.toString(), created: false };
+      return {
+        developmentId,
+        kind: development.kind,
+        eventId: original.eventId,
+        stream,
+        revision: Number(original.revision),
+        position: original.position.toString(),
+        created: false,
+      };
     };
 
     if (isOrganizationKind(development.kind)) {

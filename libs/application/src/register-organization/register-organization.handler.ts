@@ -1,5 +1,11 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { BUILT_IN_ORGANIZATIONS, decideOrganization, evolveOrganization, initialOrganizationState, type OrganizationState } from '@annals/domain';
+import {
+  BUILT_IN_ORGANIZATIONS,
+  decideOrganization,
+  evolveOrganization,
+  initialOrganizationState,
+  type OrganizationState,
+} from '@annals/domain';
 import { deterministicUuid } from '../writing/deterministic-id';
 import { StreamWriter } from '../writing/stream-writer';
 import { organizationStream } from '../writing/streams';
@@ -20,7 +26,8 @@ export class RegisterOrganizationHandler implements ICommandHandler<RegisterOrga
       stream,
       initial: () => initialOrganizationState(code),
       evolve: evolveOrganization,
-      decide: (state) => decideOrganization({ type: 'RegisterOrganization', developmentId, code, name, ...(wikidataId ? { wikidataId } : {}) }, state),
+      decide: (state) =>
+        decideOrganization({ type: 'RegisterOrganization', developmentId, code, name, ...(wikidataId ? { wikidataId } : {}) }, state),
       context,
       answer: (_, appended) => ({
         developmentId,
@@ -42,9 +49,11 @@ export async function registerBuiltInOrganizations(writer: StreamWriter, context
     const loaded = await writer.load(stream, () => initialOrganizationState(organization.code), evolveOrganization);
     if (loaded.state.registration) continue;
     const handler = new RegisterOrganizationHandler(writer);
-    await handler.execute(new RegisterOrganizationCommand(organization.code, organization.name, organization.wikidataId, context)).catch((error: unknown) => {
-      // Another replica registered it first: that is the outcome we wanted.
-      if ((error as { code?: string }).code !== 'ORGANIZATION_EXISTS') throw error;
-    });
+    await handler
+      .execute(new RegisterOrganizationCommand(organization.code, organization.name, organization.wikidataId, context))
+      .catch((error: unknown) => {
+        // Another replica registered it first: that is the outcome we wanted.
+        if ((error as { code?: string }).code !== 'ORGANIZATION_EXISTS') throw error;
+      });
   }
 }

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { kindOfCreationEvent, type DomainEvent, type EventLike } from '@annals/domain';
+import { DomainError, kindOfCreationEvent, type DomainEvent, type EventLike } from '@annals/domain';
 import { CLOCK, type Clock } from '../ports/clock.port';
-import { EVENT_STORE, WrongExpectedRevisionError, type EventStore, type NewEvent, type RecordedEvent } from '../ports/event-store.port';
+import {
+  DuplicateEventIdError,
+  EVENT_STORE,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from '../ports/event-store.port';
 import { deterministicUuid } from './deterministic-id';
 import type { WriteContext } from './write-context';
 
@@ -84,8 +91,16 @@ export class StreamWriter {
         const result = await this.store.append(options.stream, newEvents, {
           expectedRevision: loaded.revision === undefined ? 'no-stream' : loaded.revision,
         });
+        // A racing twin of this request committed the same events first: answer as a retry would be answered.
+        if (result.replayed) {
+          this.cache.delete(options.stream);
+          continue;
+        }
         return options.answer(loaded, { eventIds: newEvents.map((e) => e.eventId), ...result });
       } catch (error) {
+        if (error instanceof DuplicateEventIdError) {
+          throw new DomainError('IDEMPOTENCY_CONFLICT', 'This id was already used for another development');
+        }
         if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
         this.cache.delete(options.stream);
         // Spread the retries of many racing writers a little.
@@ -97,7 +112,10 @@ export class StreamWriter {
   private toNewEvent(event: DomainEvent, context: WriteContext): NewEvent {
     const developmentId = event.data.developmentId;
     // A creation's id derives from the development id: a retried creation can never be stored twice.
-    const eventId = kindOfCreationEvent(event.type) || event.type === 'OrganizationRegistered' ? deterministicUuid(`${developmentId}:created`) : randomUUID();
+    const eventId =
+      kindOfCreationEvent(event.type) || event.type === 'OrganizationRegistered'
+        ? deterministicUuid(`${developmentId}:created`)
+        : randomUUID();
     return {
       eventId,
       type: event.type,

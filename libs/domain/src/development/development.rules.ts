@@ -9,7 +9,11 @@ export function checkContent(content: AnyContent): void {
       { field: 'endsOn', message: 'endsOn must not precede occurredOn' },
     ]);
   }
-  if ('termEndsOn' in content && content.termEndsOn !== undefined && partialDate(content.termEndsOn).endExclusive <= partialDate(content.occurredOn).start) {
+  if (
+    'termEndsOn' in content &&
+    content.termEndsOn !== undefined &&
+    partialDate(content.termEndsOn).endExclusive <= partialDate(content.occurredOn).start
+  ) {
     throw new DomainError('VALIDATION_FAILED', 'termEndsOn must not precede occurredOn', [
       { field: 'termEndsOn', message: 'termEndsOn must not precede occurredOn' },
     ]);
@@ -24,12 +28,16 @@ export function checkContent(content: AnyContent): void {
 /** The fields a correction may not change: the organization whose stream holds the development. */
 export function checkChanges(kind: DevelopmentKind, changes: Record<string, unknown>): void {
   if (Object.keys(changes).length === 0) {
-    throw new DomainError('VALIDATION_FAILED', 'changes must name at least one field', [{ field: 'changes', message: 'changes must not be empty' }]);
+    throw new DomainError('VALIDATION_FAILED', 'changes must name at least one field', [
+      { field: 'changes', message: 'changes must not be empty' },
+    ]);
   }
   if (kind !== 'meeting' && 'organization' in changes) {
-    throw new DomainError('VALIDATION_FAILED', 'the organization a development belongs to cannot be corrected; retract it and record it again', [
-      { field: 'changes.organization', message: 'organization cannot be changed' },
-    ]);
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'the organization a development belongs to cannot be corrected; retract it and record it again',
+      [{ field: 'changes.organization', message: 'organization cannot be changed' }],
+    );
   }
 }
 

@@ -70,7 +70,13 @@ export function walkMemberships(facts: readonly MembershipFact[]): { periods: Me
         violations.push({ code: 'MEMBERSHIP_NOT_ACTIVE', fact });
         continue;
       }
-      periods.push({ ...current, until: fact.effectiveOn, end: startOf(fact.effectiveOn), endingId: fact.developmentId, endReason: fact.reason });
+      periods.push({
+        ...current,
+        until: fact.effectiveOn,
+        end: startOf(fact.effectiveOn),
+        endingId: fact.developmentId,
+        endReason: fact.reason,
+      });
       open.delete(fact.country);
     }
   }
@@ -83,15 +89,11 @@ export const heldOn = <P extends MembershipPeriod>(periods: readonly P[], day: s
   periods.filter((p) => p.start <= day && (p.end === undefined || day < p.end));
 
 /**
- * The invariant check for adding or changing one fact: it must be valid itself, and must not make the next
- * fact of the same country invalid. Inconsistencies elsewhere (left by retractions) do not block it.
+ * The invariant check for adding or changing one fact, judged on its own effective date: an approval while
+ * the country holds that status, or an ending while it holds nothing, is refused. Later facts are not re-judged,
+ * so a history can be backfilled in any order (founded 2001 recorded after rejoined 2024, then the 2010 withdrawal).
  */
 export function checkMembershipFact(others: readonly MembershipFact[], fact: MembershipFact): MembershipViolation | undefined {
   const sameCountry = others.filter((other) => other.country === fact.country && other.developmentId !== fact.developmentId);
-  const before = walkMemberships(sameCountry).violations;
-  const after = walkMemberships([...sameCountry, fact]).violations;
-  const own = after.find((v) => v.fact.developmentId === fact.developmentId);
-  if (own) return own;
-  const known = new Set(before.map((v) => v.fact.developmentId));
-  return after.find((v) => !known.has(v.fact.developmentId));
+  return walkMemberships([...sameCountry, fact]).violations.find((v) => v.fact.developmentId === fact.developmentId);
 }

@@ -5,10 +5,14 @@ import { decideOrganization, evolveOrganization, initialOrganizationState, type 
 
 /** given events → when command → then events (or an error code). */
 function given(...events: DomainEvent[]) {
-  const state = events.reduce((s, e) => evolveOrganization(s, { type: e.type, data: e.data as unknown as Record<string, unknown> }), initialOrganizationState('SCO'));
+  const state = events.reduce(
+    (s, e) => evolveOrganization(s, { type: e.type, data: e.data as unknown as Record<string, unknown> }),
+    initialOrganizationState('SCO'),
+  );
   return {
     when: (command: OrganizationCommand) => ({
-      then: (expected: Array<Pick<DomainEvent, 'type'>>) => expect(decideOrganization(command, state).map((e) => ({ type: e.type }))).toEqual(expected),
+      then: (expected: Array<Pick<DomainEvent, 'type'>>) =>
+        expect(decideOrganization(command, state).map((e) => ({ type: e.type }))).toEqual(expected),
       thenFails: (code: string) => {
         const error = (() => {
           try {
@@ -25,7 +29,10 @@ function given(...events: DomainEvent[]) {
   };
 }
 
-const registered: DomainEvent = { type: 'OrganizationRegistered', data: { developmentId: 'org', code: 'SCO', name: 'Shanghai Cooperation Organisation' } };
+const registered: DomainEvent = {
+  type: 'OrganizationRegistered',
+  data: { developmentId: 'org', code: 'SCO', name: 'Shanghai Cooperation Organisation' },
+};
 let n = 0;
 const approval = (country: string, occurredOn: string, extra: Record<string, unknown> = {}) => {
   const developmentId = `a${++n}`;
@@ -33,7 +40,11 @@ const approval = (country: string, occurredOn: string, extra: Record<string, unk
   return {
     developmentId,
     event: { type: 'MembershipApproved', data: { developmentId, ...content } } as DomainEvent,
-    command: { type: 'RecordDevelopment', developmentId, development: { kind: 'membership-approval', content } as Development } as OrganizationCommand,
+    command: {
+      type: 'RecordDevelopment',
+      developmentId,
+      development: { kind: 'membership-approval', content } as Development,
+    } as OrganizationCommand,
   };
 };
 const ending = (country: string, occurredOn: string) => {
@@ -41,7 +52,11 @@ const ending = (country: string, occurredOn: string) => {
   const content = { organization: 'SCO', country, reason: 'withdrawal', occurredOn, title: `${country} leaves` };
   return {
     event: { type: 'MembershipEnded', data: { developmentId, ...content } } as DomainEvent,
-    command: { type: 'RecordDevelopment', developmentId, development: { kind: 'membership-ending', content } as Development } as OrganizationCommand,
+    command: {
+      type: 'RecordDevelopment',
+      developmentId,
+      development: { kind: 'membership-ending', content } as Development,
+    } as OrganizationCommand,
   };
 };
 const handover = (from: string | undefined, to: string, occurredOn: string) => {
@@ -49,7 +64,11 @@ const handover = (from: string | undefined, to: string, occurredOn: string) => {
   const content = { organization: 'SCO', ...(from ? { from } : {}), to, occurredOn, title: `${from ?? '?'} → ${to}` };
   return {
     event: { type: 'PresidencyHandedOver', data: { developmentId, ...content } } as DomainEvent,
-    command: { type: 'RecordDevelopment', developmentId, development: { kind: 'presidency-handover', content } as Development } as OrganizationCommand,
+    command: {
+      type: 'RecordDevelopment',
+      developmentId,
+      development: { kind: 'presidency-handover', content } as Development,
+    } as OrganizationCommand,
   };
 };
 
@@ -59,11 +78,15 @@ describe('organization decider', () => {
   });
 
   it('rejects registering an organization twice', () => {
-    given(registered).when({ type: 'RegisterOrganization', developmentId: 'x', code: 'SCO', name: 'again' }).thenFails('ORGANIZATION_EXISTS');
+    given(registered)
+      .when({ type: 'RegisterOrganization', developmentId: 'x', code: 'SCO', name: 'again' })
+      .thenFails('ORGANIZATION_EXISTS');
   });
 
   it('approves a member', () => {
-    given(registered).when(approval('BY', '2024-07-04').command).then([{ type: 'MembershipApproved' }]);
+    given(registered)
+      .when(approval('BY', '2024-07-04').command)
+      .then([{ type: 'MembershipApproved' }]);
   });
 
   it('rejects a second approval of an active member', () => {
@@ -71,7 +94,9 @@ describe('organization decider', () => {
   });
 
   it('lets an observer become a member', () => {
-    given(registered, approval('BY', '2015', { status: 'observer' }).event).when(approval('BY', '2024-07-04').command).then([{ type: 'MembershipApproved' }]);
+    given(registered, approval('BY', '2015', { status: 'observer' }).event)
+      .when(approval('BY', '2024-07-04').command)
+      .then([{ type: 'MembershipApproved' }]);
   });
 
   it('rejects ending a membership the country does not hold on that date', () => {
@@ -84,24 +109,39 @@ describe('organization decider', () => {
       .then([{ type: 'MembershipApproved' }]);
   });
 
-  it('rejects a backfilled approval that would make a later approval a duplicate', () => {
-    given(registered, approval('UZ', '2020').event).when(approval('UZ', '2001-06-15').command).thenFails('MEMBERSHIP_ALREADY_ACTIVE');
+  it('accepts a founding approval backfilled after a later rejoining, then the withdrawal between them', () => {
+    const rejoined = approval('UZ', '2024');
+    const founded = approval('UZ', '2001-06-15');
+    given(registered, rejoined.event)
+      .when(founded.command)
+      .then([{ type: 'MembershipApproved' }]);
+    given(registered, rejoined.event, founded.event)
+      .when(ending('UZ', '2012-06-28').command)
+      .then([{ type: 'MembershipEnded' }]);
   });
 
   it('judges membership on effectiveOn when given', () => {
-    given(registered, approval('EG', '2023-08-24', { effectiveOn: '2024-01-01' }).event).when(ending('EG', '2023-12-01').command).thenFails('MEMBERSHIP_NOT_ACTIVE');
+    given(registered, approval('EG', '2023-08-24', { effectiveOn: '2024-01-01' }).event)
+      .when(ending('EG', '2023-12-01').command)
+      .thenFails('MEMBERSHIP_NOT_ACTIVE');
   });
 
   it('accepts a handover from whoever held the presidency on that date', () => {
-    given(registered, handover('UZ', 'IN', '2022-09-16').event).when(handover('IN', 'KZ', '2023-07-04').command).then([{ type: 'PresidencyHandedOver' }]);
+    given(registered, handover('UZ', 'IN', '2022-09-16').event)
+      .when(handover('IN', 'KZ', '2023-07-04').command)
+      .then([{ type: 'PresidencyHandedOver' }]);
   });
 
   it('rejects a handover whose from is not the holder on that date', () => {
-    given(registered, handover('UZ', 'IN', '2022-09-16').event).when(handover('KZ', 'CN', '2023-07-04').command).thenFails('PRESIDENCY_HOLDER_MISMATCH');
+    given(registered, handover('UZ', 'IN', '2022-09-16').event)
+      .when(handover('KZ', 'CN', '2023-07-04').command)
+      .thenFails('PRESIDENCY_HOLDER_MISMATCH');
   });
 
   it('rejects a backfilled handover that contradicts the next known one', () => {
-    given(registered, handover('KZ', 'CN', '2024-07-04').event).when(handover('IN', 'RU', '2023-07-04').command).thenFails('PRESIDENCY_CHAIN_BROKEN');
+    given(registered, handover('KZ', 'CN', '2024-07-04').event)
+      .when(handover('IN', 'RU', '2023-07-04').command)
+      .thenFails('PRESIDENCY_CHAIN_BROKEN');
   });
 
   it('accepts handovers backfilled in any order when they agree', () => {
@@ -113,15 +153,28 @@ describe('organization decider', () => {
   it('re-checks invariants when a correction moves an approval onto an active membership', () => {
     const first = approval('IR', '2023-07-04');
     const second = approval('IR', '2010-01-01');
-    given(registered, first.event, { type: 'MembershipEnded', data: { developmentId: 'end', organization: 'SCO', country: 'IR', reason: 'withdrawal', occurredOn: '2015-01-01', title: 'x' } } as DomainEvent, second.event)
+    given(
+      registered,
+      first.event,
+      {
+        type: 'MembershipEnded',
+        data: { developmentId: 'end', organization: 'SCO', country: 'IR', reason: 'withdrawal', occurredOn: '2015-01-01', title: 'x' },
+      },
+      second.event,
+    )
       .when({ type: 'CorrectDevelopment', developmentId: second.developmentId, changes: { occurredOn: '2024-01-01' }, reason: 'typo' })
       .thenFails('MEMBERSHIP_ALREADY_ACTIVE');
   });
 
   it('refuses to correct the organization a development belongs to, or a retracted one', () => {
     const a = approval('BY', '2024-07-04');
-    given(registered, a.event).when({ type: 'CorrectDevelopment', developmentId: a.developmentId, changes: { organization: 'BRICS' }, reason: 'x' }).thenFails('VALIDATION_FAILED');
-    given(registered, a.event, { type: 'DevelopmentRetracted', data: { developmentId: a.developmentId, kind: 'membership-approval', reason: 'x' } })
+    given(registered, a.event)
+      .when({ type: 'CorrectDevelopment', developmentId: a.developmentId, changes: { organization: 'BRICS' }, reason: 'x' })
+      .thenFails('VALIDATION_FAILED');
+    given(registered, a.event, {
+      type: 'DevelopmentRetracted',
+      data: { developmentId: a.developmentId, kind: 'membership-approval', reason: 'x' },
+    })
       .when({ type: 'CorrectDevelopment', developmentId: a.developmentId, changes: { title: 'y' }, reason: 'x' })
       .thenFails('DEVELOPMENT_RETRACTED');
   });
@@ -130,7 +183,13 @@ describe('organization decider', () => {
     const a = approval('BY', '2024-07-04');
     given(registered, a.event).when(a.command).then([]);
     given(registered, a.event)
-      .when({ ...a.command, development: { kind: 'membership-approval', content: { organization: 'SCO', country: 'BY', status: 'observer', occurredOn: '2024-07-04', title: 'BY joins' } } } as OrganizationCommand)
+      .when({
+        ...a.command,
+        development: {
+          kind: 'membership-approval',
+          content: { organization: 'SCO', country: 'BY', status: 'observer', occurredOn: '2024-07-04', title: 'BY joins' },
+        },
+      } as OrganizationCommand)
       .thenFails('IDEMPOTENCY_CONFLICT');
   });
 });

@@ -85,13 +85,22 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
   }
 }
 
-function checkInvariants(state: OrganizationState, developmentId: string, kind: DevelopmentKind, content: AnyContent, sequence: number): void {
+function checkInvariants(
+  state: OrganizationState,
+  developmentId: string,
+  kind: DevelopmentKind,
+  content: AnyContent,
+  sequence: number,
+): void {
   if (!isOrganizationKind(kind)) return;
   const live = [...state.developments.values()].filter((d) => !d.retracted && d.developmentId !== developmentId);
   if (kind === 'membership-approval' || kind === 'membership-ending') {
     const fact = membershipFact({ developmentId, kind, content, sequence });
     if (!fact) return;
-    const violation = checkMembershipFact(live.map(membershipFact).filter((f): f is MembershipFact => f !== undefined), fact);
+    const violation = checkMembershipFact(
+      live.map(membershipFact).filter((f): f is MembershipFact => f !== undefined),
+      fact,
+    );
     if (violation) {
       const { country } = violation.fact;
       const message =
@@ -104,11 +113,18 @@ function checkInvariants(state: OrganizationState, developmentId: string, kind: 
   if (kind === 'presidency-handover') {
     const fact = handoverFact({ developmentId, kind, content, sequence });
     if (!fact) return;
-    const violation = checkHandover(live.map(handoverFact).filter((f): f is HandoverFact => f !== undefined), fact);
+    const violation = checkHandover(
+      live.map(handoverFact).filter((f): f is HandoverFact => f !== undefined),
+      fact,
+    );
     if (violation?.code === 'PRESIDENCY_HOLDER_MISMATCH') {
       throw new DomainError(violation.code, `${fact.from ?? '?'} did not hold the ${state.code} presidency on ${fact.on}`);
     }
-    if (violation) throw new DomainError(violation.code, `Handing over to ${fact.to} on ${fact.on} contradicts the next known handover of ${state.code}`);
+    if (violation)
+      throw new DomainError(
+        violation.code,
+        `Handing over to ${fact.to} on ${fact.on} contradicts the next known handover of ${state.code}`,
+      );
   }
 }
 
@@ -117,7 +133,14 @@ type FactSource = Pick<DevelopmentState, 'developmentId' | 'kind' | 'content'> &
 /** Reduces an approval or ending to a membership fact (undefined for other kinds). */
 export function membershipFact({ developmentId, kind, content, sequence }: FactSource): MembershipFact | undefined {
   if (kind === 'membership-approval' && 'status' in content) {
-    return { kind, developmentId, country: content.country, status: content.status, effectiveOn: content.effectiveOn ?? content.occurredOn, sequence };
+    return {
+      kind,
+      developmentId,
+      country: content.country,
+      status: content.status,
+      effectiveOn: content.effectiveOn ?? content.occurredOn,
+      sequence,
+    };
   }
   if (kind === 'membership-ending' && 'reason' in content && 'country' in content) {
     return { kind, developmentId, country: content.country, reason: content.reason, effectiveOn: content.occurredOn, sequence };

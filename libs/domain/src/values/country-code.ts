@@ -27,6 +27,7 @@ const COMMON_NAMES: Readonly<Record<string, string>> = {
   VE: 'Venezuela',
 };
 
-export const countryName = (alpha2: string): string => COMMON_NAMES[alpha2] ?? countries.getName(alpha2, 'en', { select: 'official' }) ?? alpha2;
+export const countryName = (alpha2: string): string =>
+  COMMON_NAMES[alpha2] ?? countries.getName(alpha2, 'en', { select: 'official' }) ?? alpha2;
 
 export const toAlpha3 = (alpha2: string): string => countries.alpha2ToAlpha3(alpha2) ?? alpha2;

@@ -62,7 +62,12 @@ export class InMemoryEventStore implements EventStore {
     return { revision: recorded!.revision, position: recorded!.position };
   }
 
-  private idempotentRetry(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision, first: RecordedEvent): AppendResult {
+  private idempotentRetry(
+    stream: string,
+    events: readonly NewEvent[],
+    expectedRevision: ExpectedRevision,
+    first: RecordedEvent,
+  ): AppendResult {
     const expectedFirst = expectedRevision === 'any' ? first.revision : expectedRevision === 'no-stream' ? 0n : expectedRevision + 1n;
     let result: AppendResult | undefined;
     events.forEach((event, index) => {
@@ -73,7 +78,7 @@ export class InMemoryEventStore implements EventStore {
         stored.type === event.type &&
         JSON.stringify(stored.data) === JSON.stringify(event.data);
       if (!same) throw new DuplicateEventIdError(event.eventId);
-      result = { revision: stored.revision, position: stored.position };
+      result = { revision: stored.revision, position: stored.position, replayed: true };
     });
     return result!;
   }
@@ -90,11 +95,9 @@ export class InMemoryEventStore implements EventStore {
   }
 
   subscribe(options: SubscribeOptions = {}): Subscription {
-    const subscription = tailingSubscription(
-      (after, limit) => this.log.slice(Number(after), Number(after) + limit),
-      this.signal,
-      { after: options.after },
-    );
+    const subscription = tailingSubscription((after, limit) => this.log.slice(Number(after), Number(after) + limit), this.signal, {
+      after: options.after,
+    });
     this.subscriptions.add(subscription);
     return {
       [Symbol.asyncIterator]: () => subscription[Symbol.asyncIterator](),

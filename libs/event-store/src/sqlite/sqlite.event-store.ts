@@ -76,7 +76,9 @@ export class SqliteEventStore implements EventStore {
     this.db.exec(SCHEMA);
     this.statements = {
       lastRevision: this.db.prepare<[string], { revision: bigint | null }>('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
-      insert: this.db.prepare('INSERT INTO events (stream, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insert: this.db.prepare(
+        'INSERT INTO events (stream, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
       byEventId: this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?'),
       readStream: this.db.prepare<[string, bigint], EventRow>('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision'),
       readAfter: this.db.prepare<[bigint, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
@@ -110,9 +112,11 @@ export class SqliteEventStore implements EventStore {
     }
     const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
     try {
-      this.db.transaction(() => {
-        for (const pending of batch) outcomes.push(this.appendOne(pending));
-      }).immediate();
+      this.db
+        .transaction(() => {
+          for (const pending of batch) outcomes.push(this.appendOne(pending));
+        })
+        .immediate();
     } catch (error) {
       // The commit itself failed (disk full, lock timeout): nobody was acknowledged, everybody hears why.
       for (const pending of batch) pending.reject(error);
@@ -145,7 +149,15 @@ export class SqliteEventStore implements EventStore {
         for (const event of events) {
           revision += 1n;
           const recordedAt = typeof event.metadata.recordedAt === 'string' ? event.metadata.recordedAt : fallbackRecordedAt;
-          const info = statements.insert.run(stream, revision, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt);
+          const info = statements.insert.run(
+            stream,
+            revision,
+            event.eventId,
+            event.type,
+            JSON.stringify(event.data),
+            JSON.stringify(event.metadata),
+            recordedAt,
+          );
           position = BigInt(info.lastInsertRowid);
         }
         statements.release.run();
@@ -153,10 +165,10 @@ export class SqliteEventStore implements EventStore {
       } catch (error) {
         statements.rollbackTo.run();
         statements.release.run();
-        if (isUniqueViolation(error, 'event_id')) {
-          const duplicate = events.find((event) => statements.byEventId.get(event.eventId));
+        // An id of this batch is stored elsewhere (the only constraint an append can hit: revisions are computed here).
+        const duplicate = events.find((event) => statements.byEventId.get(event.eventId));
+        if (duplicate || isUniqueViolation(error))
           return { ok: false, error: new DuplicateEventIdError(duplicate?.eventId ?? events[0]!.eventId) };
-        }
         throw error;
       }
     } catch (error) {
@@ -180,7 +192,7 @@ export class SqliteEventStore implements EventStore {
         stored.type === event.type &&
         stored.data === JSON.stringify(event.data);
       if (!same) throw new DuplicateEventIdError(event.eventId);
-      result = { revision: BigInt(stored.revision), position: BigInt(stored.position) };
+      result = { revision: BigInt(stored.revision), position: BigInt(stored.position), replayed: true };
     }
     return result;
   }
@@ -257,6 +269,7 @@ function toRecorded(row: EventRow): RecordedEvent {
   };
 }
 
-function isUniqueViolation(error: unknown, column: string): boolean {
-  return error instanceof Error && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && error.message.includes(column);
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
 }

@@ -94,7 +94,12 @@ function cells(row: ExportRow): Record<Column, Cell> {
     organizations: { text: entry.organizations.join(';') },
     location_city: { text: entry.location?.city ?? '' },
     location_country_iso3: iso3(entry.location?.country),
-    sources: { text: sources.map(sourceToken).filter((token) => token !== '').join(';') },
+    sources: {
+      text: sources
+        .map(sourceToken)
+        .filter((token) => token !== '')
+        .join(';'),
+    },
     source_count: String(sources.length),
     corrected: String(entry.corrected),
     retracted: String(entry.retracted),
@@ -118,10 +123,13 @@ function field(cell: Cell): string {
 const line = (values: readonly Cell[]): string => values.map(field).join(',');
 
 export const csvExport: TimelineExporter = (rows) => {
-  const lines = [line(COLUMNS), ...rows.map((row) => {
-    const byColumn = cells(row);
-    return line(COLUMNS.map((column) => byColumn[column]));
-  })];
+  const lines = [
+    line(COLUMNS),
+    ...rows.map((row) => {
+      const byColumn = cells(row);
+      return line(COLUMNS.map((column) => byColumn[column]));
+    }),
+  ];
   // RFC 4180 ends every record, the last one included, with CRLF.
   return { contentType: 'text/csv; charset=utf-8', extension: 'csv', body: lines.map((l) => `${l}\r\n`).join('') };
 };

@@ -3,18 +3,42 @@ import { EXPORTERS } from './index';
 import type { TimelineJsDocument } from './timelinejs.export';
 import type { ExportRow } from './timeline-export';
 
-function row(entry: Partial<TimelineEntry> & Pick<TimelineEntry, 'developmentId' | 'kind' | 'occurredOn' | 'title'>, content: Record<string, unknown>): ExportRow {
+function row(
+  entry: Partial<TimelineEntry> & Pick<TimelineEntry, 'developmentId' | 'kind' | 'occurredOn' | 'title'>,
+  content: Record<string, unknown>,
+): ExportRow {
   const precision = entry.occurredOn.length === 4 ? 'year' : entry.occurredOn.length === 7 ? 'month' : 'day';
-  const base: Omit<TimelineEntry, 'developmentId' | 'kind' | 'occurredOn' | 'title'> = { precision, countries: [], organizations: [], corrected: false, retracted: false, recordedAt: '2024-07-05T09:00:00.000Z', position: '42' };
+  const base: Omit<TimelineEntry, 'developmentId' | 'kind' | 'occurredOn' | 'title'> = {
+    precision,
+    countries: [],
+    organizations: [],
+    corrected: false,
+    retracted: false,
+    recordedAt: '2024-07-05T09:00:00.000Z',
+    position: '42',
+  };
   return { entry: { ...base, ...entry }, content: { occurredOn: entry.occurredOn, title: entry.title, ...content } };
 }
 
 const astana = { city: 'Astana', country: 'KZ' };
 
 const xiPutin = row(
-  { developmentId: 'd-meeting', kind: 'meeting', occurredOn: '2024-07-03', title: 'Xi Jinping meets Vladimir Putin in Astana', summary: 'Talks on the "comprehensive partnership", trade, and the SCO.', countries: ['CN', 'KZ', 'RU'], organizations: ['SCO'], location: astana },
   {
-    participants: [{ name: 'Xi Jinping', country: 'CN', role: 'President' }, { name: 'Wang Yi', country: 'CN' }, { name: 'Vladimir Putin', country: 'RU', role: 'President' }],
+    developmentId: 'd-meeting',
+    kind: 'meeting',
+    occurredOn: '2024-07-03',
+    title: 'Xi Jinping meets Vladimir Putin in Astana',
+    summary: 'Talks on the "comprehensive partnership", trade, and the SCO.',
+    countries: ['CN', 'KZ', 'RU'],
+    organizations: ['SCO'],
+    location: astana,
+  },
+  {
+    participants: [
+      { name: 'Xi Jinping', country: 'CN', role: 'President' },
+      { name: 'Wang Yi', country: 'CN' },
+      { name: 'Vladimir Putin', country: 'RU', role: 'President' },
+    ],
     location: astana,
     organization: 'SCO',
     sources: [
@@ -25,22 +49,53 @@ const xiPutin = row(
 );
 
 const scoSummit = row(
-  { developmentId: 'd-summit', kind: 'summit', occurredOn: '2024-07-03', endsOn: '2024-07-04', title: 'SCO Heads of State Council, Astana', countries: ['KZ'], organizations: ['SCO'], location: astana },
+  {
+    developmentId: 'd-summit',
+    kind: 'summit',
+    occurredOn: '2024-07-03',
+    endsOn: '2024-07-04',
+    title: 'SCO Heads of State Council, Astana',
+    countries: ['KZ'],
+    organizations: ['SCO'],
+    location: astana,
+  },
   { organization: 'SCO', host: 'KZ', location: astana, sources: [{ url: 'https://www.akorda.kz/en', publisher: 'Akorda' }] },
 );
 
 const iranApproval = row(
-  { developmentId: 'd-iran', kind: 'membership-approval', occurredOn: '2021', title: 'SCO approves the start of Iran\'s accession', countries: ['IR'], organizations: ['SCO'] },
+  {
+    developmentId: 'd-iran',
+    kind: 'membership-approval',
+    occurredOn: '2021',
+    title: "SCO approves the start of Iran's accession",
+    countries: ['IR'],
+    organizations: ['SCO'],
+  },
   { organization: 'SCO', country: 'IR', status: 'member' },
 );
 
 const chinaPresidency = row(
-  { developmentId: 'd-presidency', kind: 'presidency-handover', occurredOn: '2024-07', title: 'Kazakhstan hands the SCO presidency to China', countries: ['CN', 'KZ'], organizations: ['SCO'] },
+  {
+    developmentId: 'd-presidency',
+    kind: 'presidency-handover',
+    occurredOn: '2024-07',
+    title: 'Kazakhstan hands the SCO presidency to China',
+    countries: ['CN', 'KZ'],
+    organizations: ['SCO'],
+  },
   { organization: 'SCO', from: 'KZ', to: 'CN' },
 );
 
 const retracted = row(
-  { developmentId: 'd-retracted', kind: 'membership-ending', occurredOn: '2024-07-04', title: 'Reported suspension of a member', countries: ['BY'], organizations: ['SCO'], retracted: true },
+  {
+    developmentId: 'd-retracted',
+    kind: 'membership-ending',
+    occurredOn: '2024-07-04',
+    title: 'Reported suspension of a member',
+    countries: ['BY'],
+    organizations: ['SCO'],
+    retracted: true,
+  },
   { organization: 'SCO', country: 'BY', reason: 'suspension' },
 );
 
@@ -58,8 +113,7 @@ function parseCsv(text: string): string[][] {
       if (c === '"' && text[i + 1] === '"') {
         field += '"';
         i++;
-      }
-      else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
     else if (c === ',') {
@@ -71,8 +125,7 @@ function parseCsv(text: string): string[][] {
       record = [];
       field = '';
       i++;
-    }
-    else field += c;
+    } else field += c;
   }
   return records;
 }
@@ -95,20 +148,39 @@ describe('CSV export', () => {
   });
 
   it('quotes fields with commas, quotes and line breaks, doubling the quotes inside', () => {
-    const multiline = row({ developmentId: 'd-x', kind: 'meeting', occurredOn: '2024-07-03', title: 'Line one\nline two' }, { participants: [] });
+    const multiline = row(
+      { developmentId: 'd-x', kind: 'meeting', occurredOn: '2024-07-03', title: 'Line one\nline two' },
+      { participants: [] },
+    );
     const body = EXPORTERS.csv([xiPutin, multiline], 'SCO timeline').body;
     expect(body).toContain('"Talks on the ""comprehensive partnership"", trade, and the SCO."');
     const [first, second] = csvRecords([xiPutin, multiline]);
-    expect([first!.summary, second!.title]).toEqual(['Talks on the "comprehensive partnership", trade, and the SCO.', 'Line one\nline two']);
+    expect([first!.summary, second!.title]).toEqual([
+      'Talks on the "comprehensive partnership", trade, and the SCO.',
+      'Line one\nline two',
+    ]);
   });
 
   it('neutralizes free text that a spreadsheet would run as a formula, but leaves its own values alone', () => {
     const hostile = row(
-      { developmentId: 'd-hostile', kind: 'meeting', occurredOn: '2024-07-03', title: '=HYPERLINK("http://evil.example","click")', summary: '-2+3', location: { city: '@SUM(A1)', country: 'KZ' }, position: '7' },
+      {
+        developmentId: 'd-hostile',
+        kind: 'meeting',
+        occurredOn: '2024-07-03',
+        title: '=HYPERLINK("http://evil.example","click")',
+        summary: '-2+3',
+        location: { city: '@SUM(A1)', country: 'KZ' },
+        position: '7',
+      },
       { participants: [{ name: 'X', country: 'CN' }], sources: [{ url: '+cmd' }] },
     );
     const [record] = csvRecords([hostile]);
-    expect(record!).toMatchObject({ title: '\'=HYPERLINK("http://evil.example","click")', summary: "'-2+3", location_city: "'@SUM(A1)", sources: "'+cmd" });
+    expect(record!).toMatchObject({
+      title: '\'=HYPERLINK("http://evil.example","click")',
+      summary: "'-2+3",
+      location_city: "'@SUM(A1)",
+      sources: "'+cmd",
+    });
     expect(record!).toMatchObject({ occurred_on: '2024-07-03', source_count: '1', position: '7' });
   });
 
@@ -165,7 +237,10 @@ describe('ICS export', () => {
   });
 
   it('ends an event whose end is known only to a month after that month', () => {
-    const talks = row({ developmentId: 'd-talks', kind: 'peace-summit', occurredOn: '2024-06-28', endsOn: '2024-07', title: 'Talks' }, { host: 'CH', attendees: [] });
+    const talks = row(
+      { developmentId: 'd-talks', kind: 'peace-summit', occurredOn: '2024-06-28', endsOn: '2024-07', title: 'Talks' },
+      { host: 'CH', attendees: [] },
+    );
     const talkLines = icsLines(EXPORTERS.ics([talks], 'Talks').body);
     expect(talkLines).toEqual(expect.arrayContaining(['DTSTART;VALUE=DATE:20240628', 'DTEND;VALUE=DATE:20240801']));
   });
@@ -179,12 +254,17 @@ describe('ICS export', () => {
     expect(meeting).toContain('CATEGORIES:meeting,SCO');
     const description = meeting.find((l) => l.startsWith('DESCRIPTION:'));
     expect(description).toContain('Talks on the "comprehensive partnership"\\, trade\\, and the SCO.');
-    expect(description).toContain('Sources:\\n- Meeting with President of China Xi Jinping\\, Kremlin: https://EN.Kremlin.ru/events/president/news');
+    expect(description).toContain(
+      'Sources:\\n- Meeting with President of China Xi Jinping\\, Kremlin: https://EN.Kremlin.ru/events/president/news',
+    );
     expect(description).toContain('- Xinhua\\, 2024-07-03');
   });
 
   it('leaves out a link the calendar library would reject instead of failing the export', () => {
-    const odd = row({ developmentId: 'd-odd', kind: 'meeting', occurredOn: '2024-07-03', title: 'Odd' }, { participants: [], sources: [{ url: 'javascript:alert(1)' }] });
+    const odd = row(
+      { developmentId: 'd-odd', kind: 'meeting', occurredOn: '2024-07-03', title: 'Odd' },
+      { participants: [], sources: [{ url: 'javascript:alert(1)' }] },
+    );
     const oddLines = icsLines(EXPORTERS.ics([odd], 'Odd').body);
     expect(oddLines.some((l) => l.startsWith('URL:'))).toBe(false);
   });
@@ -217,7 +297,10 @@ describe('TimelineJS export', () => {
   });
 
   it('groups slides by organization, or by kind when there is none', () => {
-    const unaffiliated = row({ developmentId: 'd-peace', kind: 'peace-summit', occurredOn: '2024-06-15', title: 'Summit on Peace in Ukraine' }, { host: 'CH', attendees: [] });
+    const unaffiliated = row(
+      { developmentId: 'd-peace', kind: 'peace-summit', occurredOn: '2024-06-15', title: 'Summit on Peace in Ukraine' },
+      { host: 'CH', attendees: [] },
+    );
     expect(slide('d-meeting').group).toBe('SCO');
     const [peace] = (JSON.parse(EXPORTERS.timelinejs([unaffiliated], 'Peace').body) as TimelineJsDocument).events;
     expect(peace!.group).toBe('peace-summit');
@@ -225,14 +308,28 @@ describe('TimelineJS export', () => {
 
   it('escapes recorded text as HTML and links only web sources', () => {
     const hostile = row(
-      { developmentId: 'd-html', kind: 'meeting', occurredOn: '2024-07-03', title: '<img src=x onerror=alert(1)>', summary: 'Tom & "Jerry" <b>' },
-      { participants: [], sources: [{ url: 'javascript:alert(1)', title: 'Bad <link>' }, { url: 'https://example.org/a?b=1&c="2"', publisher: 'Example' }] },
+      {
+        developmentId: 'd-html',
+        kind: 'meeting',
+        occurredOn: '2024-07-03',
+        title: '<img src=x onerror=alert(1)>',
+        summary: 'Tom & "Jerry" <b>',
+      },
+      {
+        participants: [],
+        sources: [
+          { url: 'javascript:alert(1)', title: 'Bad <link>' },
+          { url: 'https://example.org/a?b=1&c="2"', publisher: 'Example' },
+        ],
+      },
     );
     const [html] = (JSON.parse(EXPORTERS.timelinejs([hostile], 'X').body) as TimelineJsDocument).events;
     expect(html!.text.headline).toBe('&lt;img src=x onerror=alert(1)&gt;');
     expect(html!.text.text).toContain('<p>Tom &amp; &quot;Jerry&quot; &lt;b&gt;</p>');
     expect(html!.text.text).toContain('<li>Bad &lt;link&gt;</li>');
     expect(html!.text.text).not.toContain('javascript:');
-    expect(html!.text.text).toContain('<a href="https://example.org/a?b=1&amp;c=%222%22" target="_blank" rel="noopener noreferrer">Example</a>');
+    expect(html!.text.text).toContain(
+      '<a href="https://example.org/a?b=1&amp;c=%222%22" target="_blank" rel="noopener noreferrer">Example</a>',
+    );
   });
 });

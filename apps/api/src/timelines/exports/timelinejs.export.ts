@@ -53,7 +53,11 @@ function webUrl(text: string | undefined): string | undefined {
 }
 
 function sourceItem(source: Source): string {
-  const label = escapeHtml([source.title ?? source.publisher ?? source.url ?? 'Source', source.title ? source.publisher : undefined, source.publishedOn].filter(Boolean).join(', '));
+  const label = escapeHtml(
+    [source.title ?? source.publisher ?? source.url ?? 'Source', source.title ? source.publisher : undefined, source.publishedOn]
+      .filter(Boolean)
+      .join(', '),
+  );
   const href = webUrl(source.url);
   return `<li>${href ? `<a href="${escapeHtml(href)}" target="_blank" rel="noopener noreferrer">${label}</a>` : label}</li>`;
 }
