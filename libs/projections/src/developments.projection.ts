@@ -39,7 +39,7 @@ export const developmentsProjection: Projection = {
     const versions: DevVersionRow[] = [];
     const timeline: DevTimelineRow[] = [];
     const history: DevHistoryRow[] = [];
-    const closes: Array<{ developmentId: string; at: number }> = [];
+    const closes: Array<{ row: DevVersionRow; at: number }> = [];
 
     for (const event of events) {
       const developmentId = event.data.developmentId as string;
@@ -49,7 +49,7 @@ export const developmentsProjection: Projection = {
       if (!state) continue;
       const at = Math.max(recordedMs(event), before?.row.recorded_from ?? 0);
       if (before) {
-        if (before.stored) closes.push({ developmentId, at });
+        if (before.stored) closes.push({ row: before.row, at });
         else closePending(versions, timeline, developmentId, at);
       }
       const row = versionRow(state, event, before, at);
@@ -67,22 +67,13 @@ export const developmentsProjection: Projection = {
       current.set(developmentId, { state, row, stored: false });
     }
 
-    for (const { developmentId, at } of closes) {
-      await tx
-        .updateTable(t.dev_versions)
-        .set({ recorded_to: at })
-        .where('development_id', '=', developmentId)
-        .where('recorded_to', 'is', null)
-        .execute();
-      await tx
-        .updateTable(t.dev_timeline)
-        .set({ recorded_to: at })
-        .where('development_id', '=', developmentId)
-        .where('recorded_to', 'is', null)
-        .execute();
+    for (const { row, at } of closes) {
+      for (const table of [t.dev_versions, t.dev_timeline] as const) {
+        await tx.updateTable(table).set({ recorded_to: at }).where('development_id', '=', row.development_id).where('version', '=', row.version).execute();
+      }
     }
     for (const chunk of chunks(versions, 13)) await tx.insertInto(t.dev_versions).values(chunk).execute();
-    for (const chunk of chunks(timeline, 9)) await tx.insertInto(t.dev_timeline).values(chunk).execute();
+    for (const chunk of chunks(timeline, 10)) await tx.insertInto(t.dev_timeline).values(chunk).execute();
     for (const chunk of chunks(history, 7)) await tx.insertInto(t.dev_history).values(chunk).execute();
   },
 };
@@ -169,7 +160,7 @@ function versionRow(state: DevelopmentState, event: RecordedEvent, before: Curre
   };
 }
 
-function timelineRows(row: DevVersionRow, state: DevelopmentState): DevTimelineRow[] {
+function timelineRows(row: DevVersionRow, state: Pick<DevelopmentState, 'kind'>): DevTimelineRow[] {
   const entry = JSON.parse(row.entry) as TimelineEntry;
   const keys = [...entry.organizations.map(organizationKey), ...entry.countries.map(countryKey)];
   return keys.map((timeline_key) => ({
@@ -182,5 +173,6 @@ function timelineRows(row: DevVersionRow, state: DevelopmentState): DevTimelineR
     retracted: row.retracted,
     recorded_from: row.recorded_from,
     recorded_to: null,
+    entry: row.entry,
   }));
 }

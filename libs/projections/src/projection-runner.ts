@@ -2,6 +2,7 @@ import type { EventStore, ProjectionStatus, RecordedEvent, Subscription } from '
 import {
   LIVE_TABLES,
   createCheckpointTable,
+  createViewIndexes,
   createViewTable,
   digestTables,
   dropTable,
@@ -16,6 +17,8 @@ import { Mutex } from './mutex';
 import type { Projection } from './projection';
 
 const BATCH = 500;
+/** Events per rebuild transaction: larger commits rewrite fewer pages, smaller ones keep the event loop responsive. */
+const REBUILD_BATCH = 500;
 const MAX_BUFFER = 20_000;
 
 interface Runtime {
@@ -63,8 +66,11 @@ export class ProjectionRunner {
   /** Creates the view tables that are missing and reads the checkpoints. */
   async init(): Promise<void> {
     await createCheckpointTable(this.db);
+    const known = new Set((await this.db.selectFrom('projection_checkpoints').select('name').execute()).map((row) => row.name));
     for (const runtime of this.runtimes) {
       for (const table of runtime.projection.tables) await createViewTable(this.db, table, LIVE_TABLES[table], 'live');
+      // Only what is missing is written: a standby replica starting up takes no write lock.
+      if (known.has(runtime.projection.name)) continue;
       await this.db
         .insertInto('projection_checkpoints')
         .values({ name: runtime.projection.name, position: 0, version: runtime.projection.version })
@@ -288,9 +294,10 @@ export class ProjectionRunner {
     try {
       for (const table of projection.tables) {
         await dropTable(this.db, next[table]);
-        await createViewTable(this.db, table, next[table], tag);
+        await createViewTable(this.db, table, next[table], tag, { indexes: 'build' });
       }
       let position = await this.project(projection, next, 0n);
+      for (const table of projection.tables) await createViewIndexes(this.db, table, next[table], tag, 'rest');
       await runtime.lock.run(async () => {
         position = await this.project(projection, next, position);
         await this.db.transaction().execute(async (tx) => {
@@ -323,7 +330,7 @@ export class ProjectionRunner {
     for await (const event of this.store.readAll({ after, batchSize: BATCH })) {
       batch.push(event);
       position = event.position;
-      if (batch.length >= BATCH) await flush();
+      if (batch.length >= REBUILD_BATCH) await flush();
     }
     await flush();
     return position;
@@ -337,7 +344,7 @@ export class ProjectionRunner {
       const scratch = rebuildTables();
       for (const table of projection.tables) {
         await dropTable(this.db, scratch[table]);
-        await createViewTable(this.db, table, scratch[table], `v${Date.now().toString(36)}`);
+        await createViewTable(this.db, table, scratch[table], `v${Date.now().toString(36)}`, { indexes: 'build' });
       }
       const result = await runtime.lock.run(async () => {
         await this.project(projection, scratch, 0n);

@@ -30,40 +30,49 @@ export class KyselyReadStore implements ReadStore {
     const last = page[page.length - 1];
     return {
       items: page.map((row) => JSON.parse(row.entry) as TimelineEntry),
-      contents: page.map((row) => JSON.parse(row.content) as Record<string, unknown>),
+      contents: page.map((row) => (row.content === undefined ? {} : (JSON.parse(row.content) as Record<string, unknown>))),
       next: more && last ? { start: last.occurred_start, position: Number(last.position) } : null,
     };
   }
 
+  /** The first key drives the range scan on the clustered timeline; further keys (relations) must hold the same row version. */
   private async byTimelineKeys(keys: string[], query: TimelineQuery) {
     let q = this.db
       .selectFrom('dev_timeline as t0')
-      .innerJoin('dev_versions as v', (join) =>
-        join.onRef('v.development_id', '=', 't0.development_id').onRef('v.version', '=', 't0.version'),
-      )
-      .select(['v.entry', 'v.content', 't0.occurred_start', 't0.position'])
+      .select(['t0.entry', 't0.occurred_start', 't0.position', 't0.development_id', 't0.version'])
       .where('t0.timeline_key', '=', keys[0]!)
       .where(knownAt<ViewDatabase & { t0: ViewDatabase['dev_timeline'] }, 't0'>(query.asKnownAt, 't0'));
     keys.slice(1).forEach((key, index) => {
       const alias = `t${index + 1}`;
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom(`dev_timeline as ${alias}` as 'dev_timeline')
-            .select(sql.lit(1).as('one'))
-            .where(sql.ref(`${alias}.timeline_key`), '=', key)
-            .whereRef(sql.ref(`${alias}.development_id`) as never, '=', 't0.development_id' as never)
-            .whereRef(sql.ref(`${alias}.version`) as never, '=', 't0.version' as never),
-        ),
+      q = q.where(
+        sql<boolean>`EXISTS (SELECT 1 FROM dev_timeline ${sql.raw(alias)} WHERE ${sql.ref(`${alias}.timeline_key`)} = ${key}
+          AND ${sql.ref(`${alias}.occurred_start`)} = t0.occurred_start AND ${sql.ref(`${alias}.position`)} = t0.position
+          AND ${sql.ref(`${alias}.development_id`)} = t0.development_id AND ${sql.ref(`${alias}.version`)} = t0.version)` as never,
       );
     });
-    return filtered(q, query, 't0', 'v.search_text').execute();
+    if (query.scope.type === 'search' && query.scope.text) {
+      q = q.innerJoin('dev_versions as v', (join) => join.onRef('v.development_id', '=', 't0.development_id').onRef('v.version', '=', 't0.version'));
+    }
+    const rows = await filtered(q, query, 't0', 'v.search_text').execute();
+    return query.withContent ? this.withContents(rows) : rows.map((row) => ({ ...row, content: undefined }));
+  }
+
+  /** Exports need each item's full content: one lookup per page, by primary key. */
+  private async withContents<R extends { development_id: string; version: number }>(rows: R[]): Promise<Array<R & { content: string | undefined }>> {
+    if (rows.length === 0) return [];
+    const contents = await this.db
+      .selectFrom('dev_versions')
+      .select(['development_id', 'version', 'content'])
+      .where('development_id', 'in', [...new Set(rows.map((r) => r.development_id))])
+      .execute();
+    const byKey = new Map(contents.map((c) => [`${c.development_id}/${c.version}`, c.content]));
+    return rows.map((row) => ({ ...row, content: byKey.get(`${row.development_id}/${row.version}`) }));
   }
 
   private async byVersions(query: TimelineQuery) {
     const q = this.db
       .selectFrom('dev_versions as t0')
-      .select(['t0.entry', 't0.content', 't0.occurred_start', 't0.position'])
+      .select(['t0.entry', 't0.content', 't0.occurred_start', 't0.position', 't0.development_id', 't0.version'])
       .where(knownAt<ViewDatabase & { t0: ViewDatabase['dev_versions'] }, 't0'>(query.asKnownAt, 't0'));
     return filtered(q, query, 't0', 't0.search_text').execute();
   }

@@ -27,6 +27,8 @@ export function openSqliteReadDatabase(filename: string, options: { synchronous?
   sqlite.pragma('journal_mode = WAL');
   // Views are rebuilt from the log, so a power loss may cost only replay work, never data: NORMAL is enough.
   sqlite.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  // 64 MiB of page cache: rebuilds and timeline scans touch many pages.
+  sqlite.pragma('cache_size = -65536');
   const db = new Kysely<ViewDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     db,
@@ -83,8 +85,6 @@ function alive(pid: number): boolean {
 // int8 columns (positions, instants in ms) fit in a double for the life of any log.
 pg.types.setTypeParser(20, (value: string) => Number(value));
 
-/** Any constant both replicas agree on: the advisory lock that elects the active projection runner. */
-const RUNNER_LOCK_KEY = 0x616e6e616c73; // "annals"
 
 export function openPostgresReadDatabase(connectionString: string, options: { max?: number; standbyPollMs?: number } = {}): ReadDatabase {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
@@ -99,7 +99,8 @@ export function openPostgresReadDatabase(connectionString: string, options: { ma
       client.on('error', () => undefined);
       try {
         await client.connect();
-        const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RUNNER_LOCK_KEY]);
+        // One runner per views schema: replicas sharing the schema agree on the key, other schemas do not contend.
+        const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext('annals-runner:' || current_schema())) AS locked");
         if (rows[0]?.locked) return { release: () => client.end() };
         await client.end();
       } catch {

@@ -5,13 +5,13 @@ import type { ViewDb, ViewTable } from './view-tables';
 const COLUMNS: Record<ViewTable, string> = {
   dev_versions: `development_id TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL, stream TEXT NOT NULL,
     organization TEXT, occurred_start TEXT NOT NULL, entry TEXT NOT NULL, content TEXT NOT NULL, search_text TEXT NOT NULL,
-    retracted INTEGER NOT NULL, recorded_from BIGINT NOT NULL, recorded_to BIGINT, position BIGINT NOT NULL,
-    PRIMARY KEY (development_id, version)`,
+    retracted INTEGER NOT NULL, recorded_from BIGINT NOT NULL, recorded_to BIGINT, position BIGINT NOT NULL`,
+  // Each row carries its entry: a timeline page is one index range scan, no join.
   dev_timeline: `timeline_key TEXT NOT NULL, development_id TEXT NOT NULL, version INTEGER NOT NULL, occurred_start TEXT NOT NULL,
     position BIGINT NOT NULL, kind TEXT NOT NULL, retracted INTEGER NOT NULL, recorded_from BIGINT NOT NULL, recorded_to BIGINT,
-    PRIMARY KEY (timeline_key, development_id, version)`,
+    entry TEXT NOT NULL`,
   dev_history: `development_id TEXT NOT NULL, position BIGINT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL,
-    recorded_at TEXT NOT NULL, recorded_ms BIGINT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (development_id, position)`,
+    recorded_at TEXT NOT NULL, recorded_ms BIGINT NOT NULL, data TEXT NOT NULL`,
   membership_facts: `development_id TEXT PRIMARY KEY, organization TEXT NOT NULL, country TEXT, kind TEXT NOT NULL,
     content TEXT NOT NULL, sequence BIGINT NOT NULL, retracted INTEGER NOT NULL`,
   membership_periods: `organization TEXT NOT NULL, country TEXT NOT NULL, status TEXT NOT NULL, since TEXT NOT NULL,
@@ -24,18 +24,21 @@ const COLUMNS: Record<ViewTable, string> = {
   organizations: `code TEXT PRIMARY KEY, name TEXT NOT NULL, wikidata_id TEXT, recorded_from BIGINT NOT NULL, position BIGINT NOT NULL`,
 };
 
-/** Index columns (and an optional partial-index condition) per table. */
-const INDEXES: Record<ViewTable, Array<{ columns: string; where?: string }>> = {
+/**
+ * Indexes per table. The big tables have no primary key clause: a rebuild appends rows in log order and builds
+ * its indexes afterwards by sorting, instead of maintaining random-key B-trees row by row. Indexes marked
+ * `build` exist from the start because the projection itself looks rows up by them.
+ */
+const INDEXES: Record<ViewTable, Array<{ columns: string; where?: string; unique?: boolean; build?: boolean }>> = {
   dev_versions: [
+    { columns: 'development_id, version', unique: true, build: true },
     { columns: 'occurred_start, position', where: 'recorded_to IS NULL' },
-    { columns: 'development_id', where: 'recorded_to IS NULL' },
   ],
   dev_timeline: [
-    { columns: 'timeline_key, occurred_start, position', where: 'recorded_to IS NULL' },
-    { columns: 'timeline_key, occurred_start, position, recorded_from' },
-    { columns: 'development_id', where: 'recorded_to IS NULL' },
+    { columns: 'development_id, version', build: true },
+    { columns: 'timeline_key, occurred_start, position, development_id, version', unique: true },
   ],
-  dev_history: [],
+  dev_history: [{ columns: 'development_id, position', unique: true }],
   membership_facts: [{ columns: 'organization, country' }],
   membership_periods: [{ columns: 'organization, country, start_day' }, { columns: 'country, organization' }],
   presidency_facts: [{ columns: 'organization' }],
@@ -46,7 +49,7 @@ const INDEXES: Record<ViewTable, Array<{ columns: string; where?: string }>> = {
 /** The order rows are hashed in for a digest: a total order independent of insertion. */
 export const DIGEST_ORDER: Record<ViewTable, string> = {
   dev_versions: 'development_id, version',
-  dev_timeline: 'timeline_key, development_id, version',
+  dev_timeline: 'timeline_key, occurred_start, position, development_id, version',
   dev_history: 'development_id, position',
   membership_facts: 'development_id',
   membership_periods: 'organization, country, recorded_from, start_day, approval_id, status, recorded_to',
@@ -55,12 +58,41 @@ export const DIGEST_ORDER: Record<ViewTable, string> = {
   organizations: 'code',
 };
 
-export async function createViewTable(db: ViewDb, table: ViewTable, physical: string, indexTag: string): Promise<void> {
-  await sql.raw(`CREATE TABLE IF NOT EXISTS ${physical} (${COLUMNS[table]})`).execute(db);
-  let n = 0;
-  for (const index of INDEXES[table]) {
+/** Whether the table is visible on this connection's search path (introspection would list every schema). */
+async function tableExists(db: ViewDb, physical: string): Promise<boolean> {
+  return sql
+    .raw(`SELECT 1 FROM ${physical} WHERE 1 = 0`)
+    .execute(db)
+    .then(
+      () => true,
+      () => false,
+    );
+}
+
+/**
+ * Creates a view table, with its secondary indexes unless `indexes: false` (a rebuild loads rows first and
+ * indexes afterwards, which is much faster than maintaining random-key indexes row by row). An existing table
+ * is left as it is: its indexes were made with it, whatever their names (a swapped-in table keeps its own).
+ */
+export async function createViewTable(
+  db: ViewDb,
+  table: ViewTable,
+  physical: string,
+  indexTag: string,
+  options: { indexes?: 'all' | 'build' } = {},
+): Promise<void> {
+  if (await tableExists(db, physical)) return;
+  await sql.raw(`CREATE TABLE ${physical} (${COLUMNS[table]})`).execute(db);
+  await createViewIndexes(db, table, physical, indexTag, options.indexes ?? 'all');
+}
+
+/** Index names carry a tag: live and rebuilt tables coexist until the swap, and SQLite cannot rename indexes. */
+export async function createViewIndexes(db: ViewDb, table: ViewTable, physical: string, indexTag: string, which: 'all' | 'build' | 'rest' = 'all'): Promise<void> {
+  for (const [n, index] of INDEXES[table].entries()) {
+    if ((which === 'build' && !index.build) || (which === 'rest' && index.build)) continue;
     const where = index.where ? ` WHERE ${index.where}` : '';
-    await sql.raw(`CREATE INDEX IF NOT EXISTS ix_${table}_${indexTag}_${n++} ON ${physical} (${index.columns})${where}`).execute(db);
+    const unique = index.unique ? 'UNIQUE ' : '';
+    await sql.raw(`CREATE ${unique}INDEX IF NOT EXISTS ix_${table}_${indexTag}_${n} ON ${physical} (${index.columns})${where}`).execute(db);
   }
 }
 

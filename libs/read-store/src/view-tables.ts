@@ -27,6 +27,7 @@ export interface DevTimelineRow {
   retracted: number;
   recorded_from: number;
   recorded_to: number | null;
+  entry: string;
 }
 
 export interface DevHistoryRow {

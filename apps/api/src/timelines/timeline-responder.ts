@@ -43,7 +43,7 @@ export class TimelineResponder {
     let cursor = query.cursor;
     do {
       const page = await this.queries.execute<GetTimelineQuery, TimelinePage>(
-        new GetTimelineQuery({ ...query, limit: 500, ...(cursor ? { cursor } : {}) }),
+        new GetTimelineQuery({ ...query, limit: 500, withContent: true, ...(cursor ? { cursor } : {}) }),
       );
       page.items.forEach((entry, index) => rows.push({ entry, content: page.contents[index]! }));
       cursor = page.next ?? undefined;

@@ -43,11 +43,13 @@ export interface TimelineQuery {
   /** Epoch milliseconds: the views as recorded at that instant. */
   readonly asKnownAt?: number;
   readonly includeRetracted: boolean;
+  /** Also return each item's full content (exports); JSON pages do without. */
+  readonly withContent?: boolean;
 }
 
 export interface TimelinePage {
   readonly items: TimelineEntry[];
-  /** The full current content of each item, in the same order (sources, participants…), for exports. */
+  /** With `withContent`: the full content of each item, in the same order (sources, participants…). */
   readonly contents: Record<string, unknown>[];
   readonly next: TimelineCursor | null;
 }

@@ -67,11 +67,14 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private readonly subscriptions = new Set<Subscription>();
   private readonly statements;
+  private readonly appendAll;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     this.db = new Database(options.filename, { timeout: options.busyTimeoutMs ?? 5000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    // Savepoint journals in memory: rolling back one append of a group commit must not cost a temp file.
+    this.db.pragma('temp_store = MEMORY');
     this.db.defaultSafeIntegers(true);
     this.db.exec(SCHEMA);
     this.statements = {
@@ -87,6 +90,9 @@ export class SqliteEventStore implements EventStore {
       release: this.db.prepare('RELEASE append_one'),
       rollbackTo: this.db.prepare('ROLLBACK TO append_one'),
     };
+    this.appendAll = this.db.transaction((batch: PendingAppend[], outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }>) => {
+      for (const pending of batch) outcomes.push(this.appendOne(pending));
+    });
   }
 
   append(stream: string, events: readonly NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
@@ -112,11 +118,7 @@ export class SqliteEventStore implements EventStore {
     }
     const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
     try {
-      this.db
-        .transaction(() => {
-          for (const pending of batch) outcomes.push(this.appendOne(pending));
-        })
-        .immediate();
+      this.appendAll.immediate(batch, outcomes);
     } catch (error) {
       // The commit itself failed (disk full, lock timeout): nobody was acknowledged, everybody hears why.
       for (const pending of batch) pending.reject(error);
@@ -141,7 +143,9 @@ export class SqliteEventStore implements EventStore {
       const matches = expectedRevision === 'any' || (expectedRevision === 'no-stream' ? last === null : last === expectedRevision);
       if (!matches) return { ok: false, error: new WrongExpectedRevisionError(stream, expectedRevision, actual) };
 
-      statements.savepoint.run();
+      // One INSERT is atomic by itself; several need a savepoint to fail together.
+      const atomic = events.length > 1;
+      if (atomic) statements.savepoint.run();
       try {
         let revision = last === null ? -1n : last;
         let position = 0n;
@@ -160,11 +164,13 @@ export class SqliteEventStore implements EventStore {
           );
           position = BigInt(info.lastInsertRowid);
         }
-        statements.release.run();
+        if (atomic) statements.release.run();
         return { ok: true, result: { revision, position } };
       } catch (error) {
-        statements.rollbackTo.run();
-        statements.release.run();
+        if (atomic) {
+          statements.rollbackTo.run();
+          statements.release.run();
+        }
         // An id of this batch is stored elsewhere (the only constraint an append can hit: revisions are computed here).
         const duplicate = events.find((event) => statements.byEventId.get(event.eventId));
         if (duplicate || isUniqueViolation(error))
