@@ -69,7 +69,12 @@ export const developmentsProjection: Projection = {
 
     for (const { row, at } of closes) {
       for (const table of [t.dev_versions, t.dev_timeline] as const) {
-        await tx.updateTable(table).set({ recorded_to: at }).where('development_id', '=', row.development_id).where('version', '=', row.version).execute();
+        await tx
+          .updateTable(table)
+          .set({ recorded_to: at })
+          .where('development_id', '=', row.development_id)
+          .where('version', '=', row.version)
+          .execute();
       }
     }
     for (const chunk of chunks(versions, 13)) await tx.insertInto(t.dev_versions).values(chunk).execute();

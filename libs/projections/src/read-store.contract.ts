@@ -109,7 +109,7 @@ export function describeReadStoreContract(adapterName: string, open: () => Promi
       const organization = await views.timeline(timeline({ type: 'organization', code: 'SCO' }));
       expect(organization.items.map((i) => i.title)).toEqual(['year']);
       const desc = await views.timeline(
-        timeline({ type: 'country', code: 'CN' }, { order: 'desc', fromDay: '2024-03-01', toDayExclusive: '2025-01-01' }),
+        timeline({ type: 'country', code: 'CN' }, { order: 'desc', fromDay: '2024-03-01', toDay: '2024-12-31' }),
       );
       expect(desc.items.map((i) => i.title)).toEqual(['day', 'month']);
     });

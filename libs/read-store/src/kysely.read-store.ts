@@ -51,14 +51,18 @@ export class KyselyReadStore implements ReadStore {
       );
     });
     if (query.scope.type === 'search' && query.scope.text) {
-      q = q.innerJoin('dev_versions as v', (join) => join.onRef('v.development_id', '=', 't0.development_id').onRef('v.version', '=', 't0.version'));
+      q = q.innerJoin('dev_versions as v', (join) =>
+        join.onRef('v.development_id', '=', 't0.development_id').onRef('v.version', '=', 't0.version'),
+      );
     }
     const rows = await filtered(q, query, 't0', 'v.search_text').execute();
     return query.withContent ? this.withContents(rows) : rows.map((row) => ({ ...row, content: undefined }));
   }
 
   /** Exports need each item's full content: one lookup per page, by primary key. */
-  private async withContents<R extends { development_id: string; version: number }>(rows: R[]): Promise<Array<R & { content: string | undefined }>> {
+  private async withContents<R extends { development_id: string; version: number }>(
+    rows: R[],
+  ): Promise<Array<R & { content: string | undefined }>> {
     if (rows.length === 0) return [];
     const contents = await this.db
       .selectFrom('dev_versions')
@@ -181,7 +185,7 @@ function filtered<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, TB, O>, 
   let out = q;
   if (!query.includeRetracted) out = out.where(col('retracted') as never, '=', 0 as never);
   if (query.fromDay) out = out.where(col('occurred_start') as never, '>=', query.fromDay as never);
-  if (query.toDayExclusive) out = out.where(col('occurred_start') as never, '<', query.toDayExclusive as never);
+  if (query.toDay) out = out.where(col('occurred_start') as never, '<=', query.toDay as never);
   if (query.kinds?.length) out = out.where(col('kind') as never, 'in', query.kinds as never);
   if (query.scope.type === 'search' && query.scope.text) {
     // Every word must appear, anywhere in the title, summary or tags.

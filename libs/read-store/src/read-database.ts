@@ -85,7 +85,6 @@ function alive(pid: number): boolean {
 // int8 columns (positions, instants in ms) fit in a double for the life of any log.
 pg.types.setTypeParser(20, (value: string) => Number(value));
 
-
 export function openPostgresReadDatabase(connectionString: string, options: { max?: number; standbyPollMs?: number } = {}): ReadDatabase {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
   // An idle client's error (the server restarting) must not crash the process; the next query reconnects.
@@ -100,7 +99,9 @@ export function openPostgresReadDatabase(connectionString: string, options: { ma
       try {
         await client.connect();
         // One runner per views schema: replicas sharing the schema agree on the key, other schemas do not contend.
-        const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext('annals-runner:' || current_schema())) AS locked");
+        const { rows } = await client.query<{ locked: boolean }>(
+          "SELECT pg_try_advisory_lock(hashtext('annals-runner:' || current_schema())) AS locked",
+        );
         if (rows[0]?.locked) return { release: () => client.end() };
         await client.end();
       } catch {

@@ -87,7 +87,13 @@ export async function createViewTable(
 }
 
 /** Index names carry a tag: live and rebuilt tables coexist until the swap, and SQLite cannot rename indexes. */
-export async function createViewIndexes(db: ViewDb, table: ViewTable, physical: string, indexTag: string, which: 'all' | 'build' | 'rest' = 'all'): Promise<void> {
+export async function createViewIndexes(
+  db: ViewDb,
+  table: ViewTable,
+  physical: string,
+  indexTag: string,
+  which: 'all' | 'build' | 'rest' = 'all',
+): Promise<void> {
   for (const [n, index] of INDEXES[table].entries()) {
     if ((which === 'build' && !index.build) || (which === 'rest' && index.build)) continue;
     const where = index.where ? ` WHERE ${index.where}` : '';

@@ -6,7 +6,6 @@ import {
   IsArray,
   IsIn,
   IsObject,
-  IsOptional,
   IsString,
   IsUrl,
   IsUUID,
@@ -23,7 +22,7 @@ import {
   type MembershipEndingReason,
   type MembershipStatus,
 } from '@annals/domain';
-import { IsCountryCode, IsOrganizationCode, IsPartialDate } from '../http/validation.decorators';
+import { IsCountryCode, IsOrganizationCode, IsPartialDate, Optional } from '../http/validation.decorators';
 
 export class SourceDto {
   @ApiPropertyOptional({ example: 'https://tass.com/world/1811995' })
@@ -35,20 +34,20 @@ export class SourceDto {
   @MaxLength(2000)
   url?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) title?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) publisher?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 300) title?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 200) publisher?: string;
   @IsPartialDate({ optional: true }) publishedOn?: string;
 }
 
 export class PlaceDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) city?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 200) city?: string;
   @IsCountryCode({ optional: true }) country?: string;
 }
 
 /** Fields every development kind has. */
 export class DevelopmentBaseDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Idempotency key and the development id' })
-  @IsOptional()
+  @Optional()
   @IsUUID('all')
   id?: string;
 
@@ -56,18 +55,19 @@ export class DevelopmentBaseDto {
   @IsPartialDate({ optional: true }) endsOn?: string;
 
   @ApiProperty({ minLength: 1, maxLength: 200 }) @IsString() @Length(1, 200) title!: string;
-  @ApiPropertyOptional({ maxLength: 5000 }) @IsOptional() @IsString() @MaxLength(5000) summary?: string;
+  @ApiPropertyOptional({ maxLength: 5000 }) @Optional() @IsString() @MaxLength(5000) summary?: string;
 
   @ApiPropertyOptional({ type: [SourceDto] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => SourceDto)
   sources?: SourceDto[];
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
@@ -78,7 +78,7 @@ export class DevelopmentBaseDto {
 export class ParticipantDto {
   @ApiProperty({ example: 'Xi Jinping' }) @IsString() @Length(1, 200) name!: string;
   @IsCountryCode() country!: string;
-  @ApiPropertyOptional({ example: 'President' }) @IsOptional() @IsString() @Length(1, 200) role?: string;
+  @ApiPropertyOptional({ example: 'President' }) @Optional() @IsString() @Length(1, 200) role?: string;
 }
 
 export class RecordMeetingDto extends DevelopmentBaseDto {
@@ -86,24 +86,25 @@ export class RecordMeetingDto extends DevelopmentBaseDto {
   @IsArray()
   @ArrayMinSize(2)
   @ArrayMaxSize(100)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ParticipantDto)
   participants!: ParticipantDto[];
 
-  @ApiPropertyOptional({ type: PlaceDto }) @IsOptional() @ValidateNested() @Type(() => PlaceDto) location?: PlaceDto;
+  @ApiPropertyOptional({ type: PlaceDto }) @Optional() @IsObject() @ValidateNested() @Type(() => PlaceDto) location?: PlaceDto;
   @IsOrganizationCode({ optional: true }) organization?: string;
 }
 
 export class RecordSummitDto extends DevelopmentBaseDto {
   @IsOrganizationCode() organization!: string;
   @IsCountryCode() host!: string;
-  @ApiPropertyOptional({ type: PlaceDto }) @IsOptional() @ValidateNested() @Type(() => PlaceDto) location?: PlaceDto;
+  @ApiPropertyOptional({ type: PlaceDto }) @Optional() @IsObject() @ValidateNested() @Type(() => PlaceDto) location?: PlaceDto;
 }
 
 export class RecordMembershipApprovalDto extends DevelopmentBaseDto {
   @IsOrganizationCode() organization!: string;
   @IsCountryCode() country!: string;
-  @ApiPropertyOptional({ enum: MEMBERSHIP_STATUSES, default: 'member' }) @IsOptional() @IsIn(MEMBERSHIP_STATUSES) status?: MembershipStatus;
+  @ApiPropertyOptional({ enum: MEMBERSHIP_STATUSES, default: 'member' }) @Optional() @IsIn(MEMBERSHIP_STATUSES) status?: MembershipStatus;
   @IsPartialDate({ optional: true }) effectiveOn?: string;
 }
 
@@ -127,8 +128,8 @@ export class AbsenteeDto {
 
 export class RecordPeaceSummitDto extends DevelopmentBaseDto {
   @IsCountryCode() host!: string;
-  @ApiPropertyOptional({ type: PlaceDto }) @IsOptional() @ValidateNested() @Type(() => PlaceDto) location?: PlaceDto;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) conflict?: string;
+  @ApiPropertyOptional({ type: PlaceDto }) @Optional() @IsObject() @ValidateNested() @Type(() => PlaceDto) location?: PlaceDto;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 200) conflict?: string;
 
   @IsCountryCode({ each: true })
   @IsArray()
@@ -137,9 +138,10 @@ export class RecordPeaceSummitDto extends DevelopmentBaseDto {
   attendees!: string[];
 
   @ApiPropertyOptional({ type: [AbsenteeDto] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(250)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => AbsenteeDto)
   absentees?: AbsenteeDto[];
@@ -153,9 +155,10 @@ export class CorrectionDto {
   @ApiProperty({ minLength: 1, maxLength: 2000 }) @IsString() @Length(1, 2000) reason!: string;
 
   @ApiPropertyOptional({ type: [SourceDto] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => SourceDto)
   sources?: SourceDto[];

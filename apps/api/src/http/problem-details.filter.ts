@@ -11,6 +11,7 @@ interface Problem {
   code: string;
   instance?: string;
   errors?: ReadonlyArray<{ field: string; message: string }>;
+  checks?: unknown;
 }
 
 const FASTIFY_CODES: Record<string, ProblemCode> = {
@@ -56,6 +57,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return {
         problem: problem(code, detail, code === 'VALIDATION_FAILED' ? [{ field: 'body', message: detail }] : undefined),
         headers: {},
+      };
+    }
+    if (exception instanceof HttpException && exception.getStatus() === 503) {
+      // Readiness (terminus) says which check is down: keep that, it is what an operator needs.
+      const body = exception.getResponse() as { details?: unknown };
+      return {
+        problem: { ...problem('NOT_READY', 'The service is not ready'), ...(body?.details ? { checks: body.details } : {}) },
+        headers: { 'retry-after': '1' },
       };
     }
     if (exception instanceof HttpException) {

@@ -1,8 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, registerDecorator, type ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
 import { isPartialDate, normalizeCountryCode, normalizeOrganizationCode } from '@annals/domain';
+
+/** Optional means absent: `null` is a value, and is validated like any other (so it is refused). */
+export const Optional = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
 
 function rule(name: string, test: (value: unknown) => boolean, message: string, options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
@@ -16,7 +19,7 @@ function rule(name: string, test: (value: unknown) => boolean, message: string, 
 }
 
 const optionality = (optional: boolean, api: Parameters<typeof ApiProperty>[0]) =>
-  optional ? [IsOptional(), ApiPropertyOptional(api)] : [ApiProperty(api)];
+  optional ? [Optional(), ApiPropertyOptional(api)] : [ApiProperty(api)];
 
 /** `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, calendar-valid. */
 export const IsPartialDate = (options: { optional?: boolean } = {}) =>

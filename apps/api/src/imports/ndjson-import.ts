@@ -4,6 +4,7 @@ import { RegisterOrganizationCommand, type WriteContext } from '@annals/applicat
 import { DEVELOPMENT_KINDS, DomainError, type DevelopmentKind, type FieldError } from '@annals/domain';
 import { DevelopmentWrites } from '../developments/development-writes';
 import { CorrectionDto, RetractionDto } from '../developments/development.dtos';
+import { inspectJson } from '../http/json-guard';
 import { ProblemException, validateAs } from '../http/problem';
 import { RegisterOrganizationDto } from '../organizations/organizations.controller';
 
@@ -46,7 +47,8 @@ export class NdjsonImport {
             ...(error.errors ? { errors: error.errors } : {}),
             detail: error.message,
           });
-        else throw error;
+        // Never leave a half-reported import: later lines go on, and the client learns which line failed.
+        else report.rejected.push({ line: number, code: 'INTERNAL_ERROR', detail: 'The line could not be recorded' });
       }
     }
     return report;
@@ -64,6 +66,8 @@ export class NdjsonImport {
         { field: 'line', message: 'must be a JSON object' },
       ]);
     }
+    const refused = inspectJson(parsed);
+    if (refused) throw new ProblemException('VALIDATION_FAILED', refused, [{ field: 'line', message: refused }]);
     const { kind, ...body } = parsed as Record<string, unknown>;
     if (kind === 'correction') {
       const { developmentId, ...rest } = body;

@@ -1,17 +1,18 @@
+import { Optional } from '../http/validation.decorators';
 import { Controller, Get, HttpCode, Inject, Logger, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { decodePosition, EVENT_STORE, type EventStore, type RecordedEvent } from '@annals/application';
 import { ProjectionRunner } from '@annals/projections';
 import { RequireScope } from '../access/require-scope.decorator';
 import { ProblemException } from '../http/problem';
 
 export class EventsQueryDto {
-  @ApiPropertyOptional({ description: 'Position token: events after it' }) @IsOptional() @IsString() @MaxLength(40) after?: string;
+  @ApiPropertyOptional({ description: 'Position token: events after it' }) @Optional() @IsString() @MaxLength(40) after?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
+  @Optional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
@@ -21,7 +22,7 @@ export class EventsQueryDto {
 
 export class RebuildQueryDto {
   @ApiPropertyOptional({ description: 'One projection by name; all when absent' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(50)
   projection?: string;

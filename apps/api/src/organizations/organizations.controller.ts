@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsString, Length, Matches } from 'class-validator';
 import {
   GetCountryMembershipsQuery,
   GetMembersQuery,
@@ -23,7 +23,7 @@ import { normalizeOrganizationCode, partialDate } from '@annals/domain';
 import { RequireScope } from '../access/require-scope.decorator';
 import { ProblemException } from '../http/problem';
 import { ReadConsistency } from '../http/read-consistency';
-import { IsOrganizationCode } from '../http/validation.decorators';
+import { IsOrganizationCode, Optional } from '../http/validation.decorators';
 import { Writer } from '../http/write-context';
 import { AsOfQueryDto } from '../timelines/timeline-query.dto';
 import { parseInstant } from '../timelines/timeline-request';
@@ -33,7 +33,7 @@ export class RegisterOrganizationDto {
   @IsOrganizationCode() code!: string;
   @ApiProperty({ example: 'Shanghai Cooperation Organisation' }) @IsString() @Length(1, 200) name!: string;
   @ApiPropertyOptional({ example: 'Q485207' })
-  @IsOptional()
+  @Optional()
   @Matches(/^Q[1-9]\d{0,11}$/, { message: 'wikidataId must look like Q485207' })
   wikidataId?: string;
 }

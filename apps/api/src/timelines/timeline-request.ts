@@ -50,14 +50,14 @@ export function parseInstant(text: string | undefined, field: string): number | 
 export function timelineQuery(scope: TimelineScope, dto: TimelineQueryDto): TimelineQuery {
   const order = dto.order ?? 'asc';
   const fromDay = dto.from ? partialDate(dto.from).start : undefined;
-  const toDayExclusive = dto.to ? partialDate(dto.to).endExclusive : undefined;
-  if (fromDay && toDayExclusive && toDayExclusive <= fromDay) {
+  const toDay = dto.to ? partialDate(dto.to).end : undefined;
+  if (fromDay && toDay && toDay < fromDay) {
     throw new ProblemException('VALIDATION_FAILED', 'to must not precede from', [{ field: 'to', message: 'to must not precede from' }]);
   }
   return {
     scope,
     ...(fromDay ? { fromDay } : {}),
-    ...(toDayExclusive ? { toDayExclusive } : {}),
+    ...(toDay ? { toDay } : {}),
     ...(dto.kinds ? { kinds: dto.kinds } : {}),
     limit: dto.limit ?? 50,
     ...(dto.cursor ? { cursor: decodeCursor(dto.cursor, order) } : {}),

@@ -20,8 +20,8 @@ export class TimelineResponder {
   ) {}
 
   async respond(scope: TimelineScope, dto: TimelineQueryDto, title: string, reply: FastifyReply) {
-    await this.consistency.ensure(dto.minPosition);
     const query = timelineQuery(scope, dto);
+    await this.consistency.ensure(dto.minPosition);
     const format = dto.format ?? 'json';
     if (format === 'json') {
       const page = await this.queries.execute<GetTimelineQuery, TimelinePage>(new GetTimelineQuery(query));

@@ -34,8 +34,8 @@ export interface TimelineQuery {
   readonly scope: TimelineScope;
   /** First day included (`YYYY-MM-DD`). */
   readonly fromDay?: string;
-  /** First day excluded (`YYYY-MM-DD`). */
-  readonly toDayExclusive?: string;
+  /** Last day included (`YYYY-MM-DD`). */
+  readonly toDay?: string;
   readonly kinds?: readonly DevelopmentKind[];
   readonly limit: number;
   readonly cursor?: TimelineCursor;

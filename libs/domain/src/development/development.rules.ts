@@ -4,7 +4,7 @@ import type { AnyContent, DevelopmentKind } from './development.types';
 
 /** Rules that span fields, checked on recorded and on corrected content alike. */
 export function checkContent(content: AnyContent): void {
-  if (content.endsOn !== undefined && partialDate(content.endsOn).endExclusive <= partialDate(content.occurredOn).start) {
+  if (content.endsOn !== undefined && partialDate(content.endsOn).end < partialDate(content.occurredOn).start) {
     throw new DomainError('VALIDATION_FAILED', 'endsOn must not precede occurredOn', [
       { field: 'endsOn', message: 'endsOn must not precede occurredOn' },
     ]);
@@ -12,7 +12,7 @@ export function checkContent(content: AnyContent): void {
   if (
     'termEndsOn' in content &&
     content.termEndsOn !== undefined &&
-    partialDate(content.termEndsOn).endExclusive <= partialDate(content.occurredOn).start
+    partialDate(content.termEndsOn).end < partialDate(content.occurredOn).start
   ) {
     throw new DomainError('VALIDATION_FAILED', 'termEndsOn must not precede occurredOn', [
       { field: 'termEndsOn', message: 'termEndsOn must not precede occurredOn' },

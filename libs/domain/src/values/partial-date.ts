@@ -7,38 +7,45 @@ export interface PartialDate {
   readonly precision: DatePrecision;
   /** First day of the period, `YYYY-MM-DD`: the key for ordering, as-of questions and invariants. */
   readonly start: string;
-  /** First day after the period, `YYYY-MM-DD`. */
+  /** Last day of the period, `YYYY-MM-DD` (inclusive: it compares as text for every year 0001–9999). */
+  readonly end: string;
+  /** First day after the period, `YYYY-MM-DD` (for iCalendar's exclusive DTEND; year 10000 after 9999-12-31). */
   readonly endExclusive: string;
 }
 
 const PATTERN = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+const daysInMonth = (year: number, month: number) => {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, 0);
+  return date.getUTCDate();
+};
+
+/** A UTC date that is safe for years 0–99 too (Date.UTC would read them as 1900–1999). */
+function utcDay(year: number, month: number, day: number): string {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+}
 
 export function parsePartialDate(text: string): PartialDate | undefined {
   const match = PATTERN.exec(text);
   if (!match) return undefined;
   const year = Number(match[1]);
   if (year < 1) return undefined;
-  if (match[2] === undefined) {
-    return { value: text, precision: 'year', start: `${match[1]}-01-01`, endExclusive: `${pad(year + 1, 4)}-01-01` };
-  }
+  const period = (start: string, end: string, precision: DatePrecision): PartialDate => {
+    const [y, m, d] = end.split('-').map(Number) as [number, number, number];
+    return { value: text, precision, start, end, endExclusive: utcDay(y, m, d + 1) };
+  };
+  if (match[2] === undefined) return period(`${match[1]}-01-01`, `${match[1]}-12-31`, 'year');
   const month = Number(match[2]);
   if (month < 1 || month > 12) return undefined;
-  const nextMonth = month === 12 ? `${pad(year + 1, 4)}-01-01` : `${match[1]}-${pad(month + 1)}-01`;
-  if (match[3] === undefined) {
-    return { value: text, precision: 'month', start: `${match[1]}-${match[2]}-01`, endExclusive: nextMonth };
-  }
+  if (match[3] === undefined)
+    return period(`${match[1]}-${match[2]}-01`, `${match[1]}-${match[2]}-${pad(daysInMonth(year, month))}`, 'month');
   const day = Number(match[3]);
   if (day < 1 || day > daysInMonth(year, month)) return undefined;
-  const next = new Date(Date.UTC(year, month - 1, day + 1));
-  return {
-    value: text,
-    precision: 'day',
-    start: text,
-    endExclusive: `${pad(next.getUTCFullYear(), 4)}-${pad(next.getUTCMonth() + 1)}-${pad(next.getUTCDate())}`,
-  };
+  return period(text, text, 'day');
 }
 
 /** For values already validated at the edge. */

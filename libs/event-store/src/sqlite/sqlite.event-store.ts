@@ -90,9 +90,11 @@ export class SqliteEventStore implements EventStore {
       release: this.db.prepare('RELEASE append_one'),
       rollbackTo: this.db.prepare('ROLLBACK TO append_one'),
     };
-    this.appendAll = this.db.transaction((batch: PendingAppend[], outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }>) => {
-      for (const pending of batch) outcomes.push(this.appendOne(pending));
-    });
+    this.appendAll = this.db.transaction(
+      (batch: PendingAppend[], outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }>) => {
+        for (const pending of batch) outcomes.push(this.appendOne(pending));
+      },
+    );
   }
 
   append(stream: string, events: readonly NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
