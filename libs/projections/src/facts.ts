@@ -8,6 +8,7 @@ import {
   type CorrectedData,
   type DevelopmentKind,
 } from '@annals/domain';
+import type { Kysely } from 'kysely';
 import type { FactRow, TableNames, ViewDb } from '@annals/read-store';
 
 type FactTable = 'membership_facts' | 'presidency_facts';
@@ -64,3 +65,34 @@ export async function applyFact(
 /** Stable text key of a row's content, to diff current rows against recomputed ones. */
 export const rowKey = (row: object, columns: readonly string[]): string =>
   JSON.stringify(columns.map((column) => (row as Record<string, unknown>)[column] ?? null));
+
+/**
+ * Makes the current rows of a versioned table (those in `scope` with `recorded_to` null) equal `wanted`:
+ * rows no longer wanted are closed at `at`, new ones are opened; unchanged rows keep their history.
+ * `key` is what makes two rows the same content; `identity` picks one current row out for closing.
+ */
+export async function reconcileCurrentRows<Row extends object>(
+  tx: ViewDb,
+  table: string,
+  scope: Readonly<Record<string, string>>,
+  wanted: readonly Row[],
+  key: readonly string[],
+  identity: readonly string[],
+  at: number,
+): Promise<void> {
+  const db = tx as unknown as Kysely<Record<string, Record<string, unknown>>>;
+  let select = db.selectFrom(table).selectAll().where('recorded_to', 'is', null);
+  for (const [column, value] of Object.entries(scope)) select = select.where(column, '=', value);
+  const current = await select.execute();
+  const wantedKeys = new Set(wanted.map((row) => rowKey(row, key)));
+  const currentKeys = new Set(current.map((row) => rowKey(row, key)));
+  for (const row of current) {
+    if (wantedKeys.has(rowKey(row, key))) continue;
+    let close = db.updateTable(table).set({ recorded_to: at }).where('recorded_to', 'is', null);
+    for (const [column, value] of Object.entries(scope)) close = close.where(column, '=', value);
+    for (const column of identity) close = close.where(column, '=', row[column]);
+    await close.execute();
+  }
+  const added = wanted.filter((row) => !currentKeys.has(rowKey(row, key)));
+  if (added.length > 0) await db.insertInto(table).values(added).execute();
+}

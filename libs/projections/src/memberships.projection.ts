@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@annals/application';
 import { membershipFact, walkMemberships, type AnyContent, type DevelopmentKind, type MembershipFact } from '@annals/domain';
 import type { MembershipPeriodRow, TableNames, ViewDb } from '@annals/read-store';
-import { applyFact, rowKey } from './facts';
+import { applyFact, reconcileCurrentRows } from './facts';
 import { recordedMs, type Projection } from './projection';
 
 const KINDS: readonly DevelopmentKind[] = ['membership-approval', 'membership-ending'];
@@ -64,27 +64,5 @@ async function recompute(tx: ViewDb, t: TableNames, organization: string, countr
     recorded_from: at,
     recorded_to: null,
   }));
-  const current = await tx
-    .selectFrom(t.membership_periods)
-    .selectAll()
-    .where('organization', '=', organization)
-    .where('country', '=', country)
-    .where('recorded_to', 'is', null)
-    .execute();
-  const wantedKeys = new Set(wanted.map((row) => rowKey(row, KEY)));
-  const currentKeys = new Set(current.map((row) => rowKey(row, KEY)));
-  for (const row of current) {
-    if (wantedKeys.has(rowKey(row, KEY))) continue;
-    await tx
-      .updateTable(t.membership_periods)
-      .set({ recorded_to: at })
-      .where('organization', '=', organization)
-      .where('country', '=', country)
-      .where('approval_id', '=', row.approval_id)
-      .where('start_day', '=', row.start_day)
-      .where('recorded_to', 'is', null)
-      .execute();
-  }
-  const added = wanted.filter((row) => !currentKeys.has(rowKey(row, KEY)));
-  if (added.length > 0) await tx.insertInto(t.membership_periods).values(added).execute();
+  await reconcileCurrentRows(tx, t.membership_periods, { organization, country }, wanted, KEY, ['approval_id', 'start_day'], at);
 }

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@annals/application';
 import { handoverFact, presidencyPeriods, type AnyContent, type DevelopmentKind, type HandoverFact } from '@annals/domain';
 import type { PresidencyPeriodRow, TableNames, ViewDb } from '@annals/read-store';
-import { applyFact, rowKey } from './facts';
+import { applyFact, reconcileCurrentRows } from './facts';
 import { recordedMs, type Projection } from './projection';
 
 const KINDS: readonly DevelopmentKind[] = ['presidency-handover'];
@@ -51,25 +51,5 @@ async function recompute(tx: ViewDb, t: TableNames, organization: string, at: nu
     recorded_from: at,
     recorded_to: null,
   }));
-  const current = await tx
-    .selectFrom(t.presidency_periods)
-    .selectAll()
-    .where('organization', '=', organization)
-    .where('recorded_to', 'is', null)
-    .execute();
-  const wantedKeys = new Set(wanted.map((row) => rowKey(row, KEY)));
-  const currentKeys = new Set(current.map((row) => rowKey(row, KEY)));
-  for (const row of current) {
-    if (wantedKeys.has(rowKey(row, KEY))) continue;
-    await tx
-      .updateTable(t.presidency_periods)
-      .set({ recorded_to: at })
-      .where('organization', '=', organization)
-      .where('handover_id', '=', row.handover_id)
-      .where('start_day', '=', row.start_day)
-      .where('recorded_to', 'is', null)
-      .execute();
-  }
-  const added = wanted.filter((row) => !currentKeys.has(rowKey(row, KEY)));
-  if (added.length > 0) await tx.insertInto(t.presidency_periods).values(added).execute();
+  await reconcileCurrentRows(tx, t.presidency_periods, { organization }, wanted, KEY, ['handover_id', 'start_day'], at);
 }
