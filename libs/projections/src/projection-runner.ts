@@ -97,21 +97,34 @@ export class ProjectionRunner {
   }
 
   private async lead(): Promise<void> {
-    const standby = setInterval(() => {
-      this.reloadPositions().then(
-        () => this.notifyProgress(),
-        () => undefined,
-      );
-    }, 200);
-    try {
-      this.lease = await this.read.acquireRunnerLease(this.leaseAbort.signal);
-    } finally {
-      clearInterval(standby);
+    while (!this.stopped) {
+      const standby = setInterval(() => {
+        this.reloadPositions().then(
+          () => this.notifyProgress(),
+          () => undefined,
+        );
+      }, 200);
+      try {
+        this.lease = await this.read.acquireRunnerLease(this.leaseAbort.signal);
+      } finally {
+        clearInterval(standby);
+      }
+      if (!this.lease || this.stopped) return;
+      this.active = true;
+      await this.reloadPositions();
+      // Losing the lease (its connection gone) makes this runner a standby again at once.
+      void this.lease.lost.then(() => this.stepDown());
+      await Promise.all(this.runtimes.map((runtime) => this.follow(runtime)));
+      await this.lease.release().catch(() => undefined);
+      this.lease = undefined;
     }
-    if (!this.lease || this.stopped) return;
-    this.active = true;
-    await this.reloadPositions();
-    await Promise.all(this.runtimes.map((runtime) => this.follow(runtime)));
+  }
+
+  private stepDown(): void {
+    if (!this.active) return;
+    this.active = false;
+    this.logger.error('projection runner lost its lease; standing by');
+    for (const subscription of this.subscriptions) void subscription.close();
   }
 
   /** True while this process holds the lease and runs the projections. */
@@ -186,7 +199,7 @@ export class ProjectionRunner {
   /** Live: subscribe after the checkpoint, apply what arrives in batches, resubscribe after failures. */
   private async follow(runtime: Runtime): Promise<void> {
     let backoff = 100;
-    while (!this.stopped) {
+    while (!this.stopped && this.active) {
       const subscription = this.store.subscribe({ after: runtime.position });
       this.subscriptions.push(subscription);
       try {
@@ -231,7 +244,7 @@ export class ProjectionRunner {
       }
     })();
     try {
-      while (!this.stopped) {
+      while (!this.stopped && this.active) {
         if (buffer.length === 0) {
           if (ended) break;
           await new Promise<void>((resolve) => (wake = resolve));

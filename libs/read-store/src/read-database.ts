@@ -10,6 +10,8 @@ export type ReadDialect = 'sqlite' | 'postgres';
 
 /** Held by the one projection runner allowed to write the views of a database. */
 export interface RunnerLease {
+  /** Resolves if the lease is lost while held (its connection gone): the holder must stop writing views. */
+  readonly lost: Promise<void>;
   release(): Promise<void>;
 }
 
@@ -23,7 +25,8 @@ export interface ReadDatabase {
 }
 
 export function openSqliteReadDatabase(filename: string, options: { synchronous?: 'full' | 'normal' } = {}): ReadDatabase {
-  const sqlite = new Database(filename, { timeout: 5000 });
+  // A short busy wait: better-sqlite3 waits synchronously, so a long one would freeze the service; the runner retries.
+  const sqlite = new Database(filename, { timeout: 50 });
   sqlite.pragma('journal_mode = WAL');
   // Views are rebuilt from the log, so a power loss may cost only replay work, never data: NORMAL is enough.
   sqlite.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
@@ -48,6 +51,8 @@ async function acquireLockFile(path: string, signal: AbortSignal, pollMs = 200):
     try {
       writeFileSync(path, token, { flag: 'wx' });
       return {
+        // A file lock is only ever given up by its holder.
+        lost: new Promise<void>(() => undefined),
         release: () => {
           if (readOwner(path) === token) rmSync(path, { force: true });
           return Promise.resolve();
@@ -57,7 +62,8 @@ async function acquireLockFile(path: string, signal: AbortSignal, pollMs = 200):
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = readOwner(path);
       const pid = Number(owner?.split(':')[0]);
-      if (owner !== undefined && !alive(pid)) rmSync(path, { force: true });
+      // Our own pid in the file is a previous life of this process (PID 1 in a container): stale too.
+      if (owner !== undefined && (pid === process.pid || !alive(pid))) rmSync(path, { force: true });
       else await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
@@ -85,10 +91,36 @@ function alive(pid: number): boolean {
 // int8 columns (positions, instants in ms) fit in a double for the life of any log.
 pg.types.setTypeParser(20, (value: string) => Number(value));
 
+/** A session advisory lock lives as long as its connection: watch it, and report the lease lost when it goes. */
+function heldLease(client: pg.Client, checkMs: number): RunnerLease {
+  let released = false;
+  let markLost!: () => void;
+  const lost = new Promise<void>((resolve) => (markLost = resolve));
+  const gone = () => {
+    if (!released) markLost();
+  };
+  client.on('error', gone);
+  client.on('end', gone);
+  const watch = setInterval(() => {
+    client.query('SELECT 1').catch(gone);
+  }, Math.max(checkMs, 500));
+  watch.unref();
+  return {
+    lost,
+    release: async () => {
+      released = true;
+      clearInterval(watch);
+      await client.end().catch(() => undefined);
+    },
+  };
+}
+
 export function openPostgresReadDatabase(connectionString: string, options: { max?: number; standbyPollMs?: number } = {}): ReadDatabase {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
-  // An idle client's error (the server restarting) must not crash the process; the next query reconnects.
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 3000, query_timeout: 10_000, keepAlive: true });
+  // A client's error (the server restarting, connections reset) must not crash the process, idle or checked
+  // out: the query in flight fails, the runner retries, the next query reconnects.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<ViewDatabase>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
 
   /** A session-level advisory lock on a connection of its own: it lasts as long as that connection does. */
@@ -102,7 +134,7 @@ export function openPostgresReadDatabase(connectionString: string, options: { ma
         const { rows } = await client.query<{ locked: boolean }>(
           "SELECT pg_try_advisory_lock(hashtext('annals-runner:' || current_schema())) AS locked",
         );
-        if (rows[0]?.locked) return { release: () => client.end() };
+        if (rows[0]?.locked) return heldLease(client, options.standbyPollMs ?? 1000);
         await client.end();
       } catch {
         await client.end().catch(() => undefined);

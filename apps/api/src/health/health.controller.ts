@@ -9,6 +9,11 @@ import type { ReadDatabase } from '@annals/read-store';
 import { RequireScope } from '../access/require-scope.decorator';
 import { READ_DATABASE } from '../persistence/persistence.module';
 
+/** A check that does not answer in time counts as down: readiness must answer during a partition. */
+const CHECK_TIMEOUT_MS = 2000;
+const within = <T>(work: Promise<T>, fallback: T): Promise<T> =>
+  Promise.race([work.catch(() => fallback), new Promise<T>((resolve) => setTimeout(() => resolve(fallback), CHECK_TIMEOUT_MS).unref())]);
+
 /** How far behind the log the views may be and still count as ready. */
 const MAX_READY_LAG = 1000n;
 
@@ -37,21 +42,21 @@ export class HealthController {
     return this.health.check([
       async () => {
         const indicator = this.indicators.check('eventStore');
-        return (await this.store.ping().catch(() => false))
+        return (await within(this.store.ping(), false))
           ? indicator.up()
           : indicator.down({ reason: 'the event store does not answer' });
       },
       async () => {
         const indicator = this.indicators.check('readStore');
-        const ok = await sql`SELECT 1`.execute(this.read.db).then(
-          () => true,
-          () => false,
+        const ok = await within(
+          sql`SELECT 1`.execute(this.read.db).then(() => true),
+          false,
         );
         return ok ? indicator.up() : indicator.down({ reason: 'the read store does not answer' });
       },
       async () => {
         const indicator = this.indicators.check('projections');
-        const head = await this.store.headPosition().catch(() => undefined);
+        const head = await within<bigint | undefined>(this.store.headPosition(), undefined);
         const lag = head === undefined ? undefined : head - this.runner.position;
         if (!this.runner.healthy) return indicator.down({ reason: 'a projection failed and is retrying' });
         if (lag === undefined || lag > MAX_READY_LAG) return indicator.down({ lag: lag === undefined ? null : Number(lag) });

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { StoreUnavailableError } from '@annals/application';
 import { DomainError } from '@annals/domain';
 import { ProblemException, STATUS_BY_CODE, titleOf, type ProblemCode } from './problem';
 
@@ -32,7 +33,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
     const { problem, headers } = this.toProblem(exception);
-    if (problem.status >= 500) this.logger.error({ err: exception, url: request.url }, 'request failed');
+    if (problem.status === 503) this.logger.warn({ url: request.url, code: problem.code }, 'unavailable');
+    else if (problem.status >= 500) this.logger.error({ err: exception, url: request.url }, 'request failed');
     if (reply.sent) return;
     void reply
       .status(problem.status)
@@ -44,6 +46,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof ProblemException)
       return { problem: problem(exception.code, exception.detail, exception.errors), headers: exception.headers };
     if (exception instanceof DomainError) return { problem: problem(exception.code, exception.message, exception.errors), headers: {} };
+    if (exception instanceof StoreUnavailableError || isConnectionFailure(exception)) {
+      return { problem: problem('STORE_UNAVAILABLE', 'A store is unavailable right now; nothing was written. Retry shortly'), headers: { 'retry-after': '1' } };
+    }
     // Nest wraps Fastify's body-parsing errors in an HttpException whose cause carries Fastify's code.
     const fastifyCode = (exception as { code?: unknown })?.code ?? (exception as { cause?: { code?: unknown } })?.cause?.code;
     if (typeof fastifyCode === 'string' && FASTIFY_CODES[fastifyCode]) {
@@ -96,6 +101,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     return { problem: problem('INTERNAL_ERROR', 'The server could not complete the request'), headers: {} };
   }
+}
+
+/** Errors of a store connection going away (PostgreSQL, sockets): the store is down, not the request wrong. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08006']);
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = error instanceof Error ? error.message : '';
+  return (typeof code === 'string' && CONNECTION_CODES.has(code)) || /Connection terminated|timeout exceeded when trying to connect|Query read timeout/.test(message);
 }
 
 function problem(code: ProblemCode, detail: string, errors?: ReadonlyArray<{ field: string; message: string }>): Problem {

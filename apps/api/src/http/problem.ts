@@ -17,6 +17,7 @@ export type ProblemCode =
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
   | 'NOT_READY'
+  | 'STORE_UNAVAILABLE'
   | 'INTERNAL_ERROR';
 
 export const STATUS_BY_CODE: Record<ProblemCode, number> = {
@@ -41,6 +42,7 @@ export const STATUS_BY_CODE: Record<ProblemCode, number> = {
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
   NOT_READY: 503,
+  STORE_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
 };
 

@@ -90,6 +90,15 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
+/** The store cannot be reached or is locked right now; nothing was written. Retrying later may succeed. */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 /** An event id already stored with other content, or in another stream or revision. */
 export class DuplicateEventIdError extends Error {
   readonly code = 'DUPLICATE_EVENT_ID';

@@ -5,15 +5,18 @@
  */
 import {
   BACKWARDS,
+  DeadlineExceededError,
   END,
   KurrentDBClient,
   StreamNotFoundError,
+  UnavailableError,
   WrongExpectedVersionError,
   excludeSystemEvents,
   type ReadPosition,
 } from '@kurrent/kurrentdb-client';
 import {
   DuplicateEventIdError,
+  StoreUnavailableError,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
@@ -49,6 +52,7 @@ export interface KurrentDbEventStoreOptions {
 const DEFAULT_READ_BATCH_SIZE = 500;
 const DEFAULT_RESUBSCRIBE: ResubscribePolicy = { initialDelayMs: 100, maxDelayMs: 5_000 };
 const DEFAULT_PING_TIMEOUT_MS = 2_000;
+const APPEND_DEADLINE_MS = 5_000;
 /** Page size of the backward scan for the head: system events in `$` streams are rare, so one page is typical. */
 const HEAD_SCAN_PAGE = 32;
 
@@ -69,17 +73,24 @@ export class KurrentDbEventStore implements EventStore {
 
   async append(stream: string, events: readonly NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    let lastRevision: bigint;
-    try {
-      const result = await this.client.appendToStream(stream, events.map(eventDataOf), {
-        streamState: streamStateOf(options.expectedRevision),
-      });
-      lastRevision = result.nextExpectedRevision;
-    } catch (error) {
-      if (error instanceof WrongExpectedVersionError) {
-        throw new WrongExpectedRevisionError(stream, options.expectedRevision, actualRevisionOf(error.actualState));
+    let lastRevision: bigint | undefined;
+    // A dropped subscription closes the client's shared channel under concurrent appends: retrying is safe
+    // (deterministic event ids, exact stream state, and confirmStored checks what is there).
+    for (let attempt = 0; lastRevision === undefined; attempt++) {
+      try {
+        const result = await this.client.appendToStream(stream, events.map(eventDataOf), {
+          streamState: streamStateOf(options.expectedRevision),
+          deadline: APPEND_DEADLINE_MS,
+        });
+        lastRevision = result.nextExpectedRevision;
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError) {
+          throw new WrongExpectedRevisionError(stream, options.expectedRevision, actualRevisionOf(error.actualState));
+        }
+        if (!(error instanceof UnavailableError || error instanceof DeadlineExceededError)) throw error;
+        if (attempt >= 3) throw new StoreUnavailableError('KurrentDB is unavailable; retry shortly');
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
       }
-      throw error;
     }
     return this.confirmStored(stream, events, lastRevision);
   }

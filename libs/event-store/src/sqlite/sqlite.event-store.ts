@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import {
   DuplicateEventIdError,
+  StoreUnavailableError,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
@@ -39,6 +40,8 @@ interface PendingAppend {
   readonly expectedRevision: ExpectedRevision;
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
+  /** When a locked database stops being worth waiting for (epoch ms). */
+  readonly deadline: number;
 }
 
 const SCHEMA = `
@@ -68,9 +71,11 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<Subscription>();
   private readonly statements;
   private readonly appendAll;
+  private busyBackoffMs = 0;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
-    this.db = new Database(options.filename, { timeout: options.busyTimeoutMs ?? 5000 });
+    // A short synchronous busy wait only: longer waits happen asynchronously in retryLater().
+    this.db = new Database(options.filename, { timeout: 20 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     // Savepoint journals in memory: rolling back one append of a group commit must not cost a temp file.
@@ -100,7 +105,7 @@ export class SqliteEventStore implements EventStore {
   append(stream: string, events: readonly NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ stream, events, expectedRevision: options.expectedRevision, resolve, reject });
+      this.queue.push({ stream, events, expectedRevision: options.expectedRevision, resolve, reject, deadline: Date.now() + (this.options.busyTimeoutMs ?? 5000) });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -122,16 +127,37 @@ export class SqliteEventStore implements EventStore {
     try {
       this.appendAll.immediate(batch, outcomes);
     } catch (error) {
-      // The commit itself failed (disk full, lock timeout): nobody was acknowledged, everybody hears why.
+      if (isBusy(error)) return this.retryLater(batch);
+      // The commit itself failed (disk full): nobody was acknowledged, everybody hears why.
       for (const pending of batch) pending.reject(error);
       return;
     }
+    this.busyBackoffMs = 0;
     batch.forEach((pending, index) => {
       const outcome = outcomes[index]!;
       if (outcome.ok) pending.resolve(outcome.result);
       else pending.reject(outcome.error);
     });
     if (outcomes.some((outcome) => outcome.ok)) this.signal.notify();
+  }
+
+  /**
+   * Another process holds the database: better-sqlite3 would wait synchronously and freeze the service, so the
+   * batch goes back to the head of the queue and is retried with backoff until each append's deadline.
+   */
+  private retryLater(batch: PendingAppend[]): void {
+    const now = Date.now();
+    const waiting = batch.filter((pending) => {
+      if (pending.deadline > now) return true;
+      pending.reject(new StoreUnavailableError('The event store is locked by another process; nothing was written, retry shortly'));
+      return false;
+    });
+    this.queue = [...waiting, ...this.queue];
+    this.busyBackoffMs = Math.min(Math.max(this.busyBackoffMs * 2, 5), 100);
+    if (this.queue.length > 0 && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setTimeout(() => this.flush(), this.busyBackoffMs);
+    }
   }
 
   private appendOne(pending: PendingAppend): { ok: true; result: AppendResult } | { ok: false; error: unknown } {
@@ -243,9 +269,12 @@ export class SqliteEventStore implements EventStore {
     return Promise.resolve(this.statements.head.get()?.position ?? 0n);
   }
 
+  /** Ready means writable: a locked file answers false, not a stale true. */
   ping(): Promise<boolean> {
+    if (this.busyBackoffMs > 0) return Promise.resolve(false);
     try {
-      this.db.prepare('SELECT 1').get();
+      this.db.exec('BEGIN IMMEDIATE');
+      this.db.exec('ROLLBACK');
       return Promise.resolve(true);
     } catch {
       return Promise.resolve(false);
@@ -275,6 +304,11 @@ function toRecorded(row: EventRow): RecordedEvent {
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     recordedAt: row.recorded_at,
   };
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
 function isUniqueViolation(error: unknown): boolean {
