@@ -27,13 +27,26 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
       void reply
         .code(status)
         .type('application/problem+json; charset=utf-8')
-        .send({ type: '/problems/validation-failed', title: titleOf(status), status, detail, code: 'VALIDATION_FAILED', errors: [{ field: 'url', message: detail }] });
+        .send({
+          type: '/problems/validation-failed',
+          title: titleOf(status),
+          status,
+          detail,
+          code: 'VALIDATION_FAILED',
+          errors: [{ field: 'url', message: detail }],
+        });
     },
     // Requests Node refuses before Fastify sees them (headers too large, malformed): still a problem document.
     clientErrorHandler: (error: NodeJS.ErrnoException, socket: Duplex) => {
       if (!socket.writable) return void socket.destroy();
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-      const body = JSON.stringify({ type: '/problems/validation-failed', title: titleOf(status), status, detail: 'The request could not be read', code: 'VALIDATION_FAILED' });
+      const body = JSON.stringify({
+        type: '/problems/validation-failed',
+        title: titleOf(status),
+        status,
+        detail: 'The request could not be read',
+        code: 'VALIDATION_FAILED',
+      });
       socket.end(
         `HTTP/1.1 ${status} ${titleOf(status)}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );

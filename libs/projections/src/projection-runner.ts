@@ -214,7 +214,7 @@ export class ProjectionRunner {
         runtime.lastError = error instanceof Error ? error.message : String(error);
         this.logger.error(`projection ${runtime.projection.name} failed: ${runtime.lastError}; retrying in ${backoff} ms`);
         await new Promise((resolve) => setTimeout(resolve, backoff));
-        backoff = Math.min(backoff * 2, 5000);
+        backoff = Math.min(backoff * 2, 1000);
       } finally {
         this.subscriptions.splice(this.subscriptions.indexOf(subscription), 1);
         await subscription.close().catch(() => undefined);
@@ -246,6 +246,8 @@ export class ProjectionRunner {
     try {
       while (!this.stopped && this.active) {
         if (buffer.length === 0) {
+          // Caught up without an error: whatever failed before has passed.
+          if (runtime.status === 'failed') runtime.status = 'running';
           if (ended) break;
           await new Promise<void>((resolve) => (wake = resolve));
           wake = undefined;

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
@@ -42,50 +40,31 @@ export function openSqliteReadDatabase(filename: string, options: { synchronous?
 }
 
 /**
- * The embedded profile's lease: a lock file holding its owner's pid and a token. A file left by a process
- * that died (kill -9) is taken over once that pid is gone.
+ * The embedded profile's lease: an exclusive SQLite lock on a small file of its own (an OS file lock), held
+ * by an open connection. It dies with the process — kill -9 included, and whatever pid comes next.
  */
 async function acquireLockFile(path: string, signal: AbortSignal, pollMs = 200): Promise<RunnerLease | undefined> {
-  const token = `${process.pid}:${randomUUID()}`;
   while (!signal.aborted) {
+    const lock = new Database(path, { timeout: 0 });
     try {
-      writeFileSync(path, token, { flag: 'wx' });
+      lock.pragma('locking_mode = EXCLUSIVE');
+      lock.exec('BEGIN EXCLUSIVE; COMMIT');
       return {
         // A file lock is only ever given up by its holder.
         lost: new Promise<void>(() => undefined),
         release: () => {
-          if (readOwner(path) === token) rmSync(path, { force: true });
+          lock.close();
           return Promise.resolve();
         },
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = readOwner(path);
-      const pid = Number(owner?.split(':')[0]);
-      // Our own pid in the file is a previous life of this process (PID 1 in a container): stale too.
-      if (owner !== undefined && (pid === process.pid || !alive(pid))) rmSync(path, { force: true });
-      else await new Promise((resolve) => setTimeout(resolve, pollMs));
+      lock.close();
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
   return undefined;
-}
-
-function readOwner(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 // int8 columns (positions, instants in ms) fit in a double for the life of any log.
@@ -101,9 +80,12 @@ function heldLease(client: pg.Client, checkMs: number): RunnerLease {
   };
   client.on('error', gone);
   client.on('end', gone);
-  const watch = setInterval(() => {
-    client.query('SELECT 1').catch(gone);
-  }, Math.max(checkMs, 500));
+  const watch = setInterval(
+    () => {
+      client.query('SELECT 1').catch(gone);
+    },
+    Math.max(checkMs, 500),
+  );
   watch.unref();
   return {
     lost,
@@ -116,7 +98,13 @@ function heldLease(client: pg.Client, checkMs: number): RunnerLease {
 }
 
 export function openPostgresReadDatabase(connectionString: string, options: { max?: number; standbyPollMs?: number } = {}): ReadDatabase {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 3000, query_timeout: 10_000, keepAlive: true });
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 3000,
+    query_timeout: 10_000,
+    keepAlive: true,
+  });
   // A client's error (the server restarting, connections reset) must not crash the process, idle or checked
   // out: the query in flight fails, the runner retries, the next query reconnects.
   pool.on('error', () => undefined);

@@ -42,9 +42,7 @@ export class HealthController {
     return this.health.check([
       async () => {
         const indicator = this.indicators.check('eventStore');
-        return (await within(this.store.ping(), false))
-          ? indicator.up()
-          : indicator.down({ reason: 'the event store does not answer' });
+        return (await within(this.store.ping(), false)) ? indicator.up() : indicator.down({ reason: 'the event store does not answer' });
       },
       async () => {
         const indicator = this.indicators.check('readStore');

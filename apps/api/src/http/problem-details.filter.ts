@@ -47,7 +47,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return { problem: problem(exception.code, exception.detail, exception.errors), headers: exception.headers };
     if (exception instanceof DomainError) return { problem: problem(exception.code, exception.message, exception.errors), headers: {} };
     if (exception instanceof StoreUnavailableError || isConnectionFailure(exception)) {
-      return { problem: problem('STORE_UNAVAILABLE', 'A store is unavailable right now; nothing was written. Retry shortly'), headers: { 'retry-after': '1' } };
+      return {
+        problem: problem('STORE_UNAVAILABLE', 'A store is unavailable right now; nothing was written. Retry shortly'),
+        headers: { 'retry-after': '1' },
+      };
     }
     // Nest wraps Fastify's body-parsing errors in an HttpException whose cause carries Fastify's code.
     const fastifyCode = (exception as { code?: unknown })?.code ?? (exception as { cause?: { code?: unknown } })?.cause?.code;
@@ -104,11 +107,27 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 /** Errors of a store connection going away (PostgreSQL, sockets): the store is down, not the request wrong. */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08006']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
 function isConnectionFailure(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   const message = error instanceof Error ? error.message : '';
-  return (typeof code === 'string' && CONNECTION_CODES.has(code)) || /Connection terminated|timeout exceeded when trying to connect|Query read timeout/.test(message);
+  return (
+    (typeof code === 'string' && CONNECTION_CODES.has(code)) ||
+    /Connection terminated|timeout exceeded when trying to connect|Query read timeout/.test(message)
+  );
 }
 
 function problem(code: ProblemCode, detail: string, errors?: ReadonlyArray<{ field: string; message: string }>): Problem {

@@ -127,7 +127,7 @@ export class KurrentDbEventStore implements EventStore {
       for await (const resolved of this.client.readStream(stream, { fromRevision, maxCount })) events.push(recordedEventOf(resolved));
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
-      throw error;
+      throw unavailable(error);
     }
     return events;
   }
@@ -220,4 +220,15 @@ export class KurrentDbEventStore implements EventStore {
     })();
     return this.closing;
   }
+}
+
+/**
+ * A read that fails for any reason but a missing stream is the server being out of reach (the bridge reports
+ * connection failures with its own error types): the store is unavailable, and the cause is kept.
+ */
+function unavailable(error: unknown): Error {
+  if (error instanceof StoreUnavailableError) return error;
+  const wrapped = new StoreUnavailableError(`KurrentDB read failed: ${error instanceof Error ? error.message : String(error)}`);
+  (wrapped as Error & { cause?: unknown }).cause = error;
+  return wrapped;
 }

@@ -105,7 +105,14 @@ export class SqliteEventStore implements EventStore {
   append(stream: string, events: readonly NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ stream, events, expectedRevision: options.expectedRevision, resolve, reject, deadline: Date.now() + (this.options.busyTimeoutMs ?? 5000) });
+      this.queue.push({
+        stream,
+        events,
+        expectedRevision: options.expectedRevision,
+        resolve,
+        reject,
+        deadline: Date.now() + (this.options.busyTimeoutMs ?? 5000),
+      });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -271,7 +278,6 @@ export class SqliteEventStore implements EventStore {
 
   /** Ready means writable: a locked file answers false, not a stale true. */
   ping(): Promise<boolean> {
-    if (this.busyBackoffMs > 0) return Promise.resolve(false);
     try {
       this.db.exec('BEGIN IMMEDIATE');
       this.db.exec('ROLLBACK');
