@@ -38,6 +38,18 @@ async function withRunner<T>(
   }
 }
 
+/** With API_KEYS configured, the admin commands need an admin key (and import a write key) in ANNALS_KEY. */
+function checkCliScope(config: AppConfig, command: string): string | undefined {
+  const needed = { rebuild: 'admin', export: 'admin', verify: 'admin', import: 'write' }[command];
+  if (!needed || config.apiKeys.length === 0) return undefined;
+  const key = config.apiKeys.find((candidate) => candidate.key === config.cliKey);
+  if (!key) return `annals ${command} needs ANNALS_KEY set to a key with the ${needed} scope (API_KEYS is configured)`;
+  const rank = { read: 1, write: 2, admin: 3 } as const;
+  return rank[key.scope] >= rank[needed as 'write' | 'admin']
+    ? undefined
+    : `annals ${command} needs the ${needed} scope; the key "${key.name}" has ${key.scope}`;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (!command || command === '--help' || command === 'help') {
@@ -45,6 +57,11 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const config = loadConfig();
+  const refused = checkCliScope(config, command);
+  if (refused) {
+    err(refused);
+    return 3;
+  }
   switch (command) {
     case 'serve': {
       const app = await createApp(config);
