@@ -59,7 +59,8 @@ async function underLock(
       }),
     );
     const releasedAt = await lock.released;
-    await sleep(500);
+    // Keep sampling long enough to see the recovery (the runner backs off up to 1 s between retries).
+    await sleep(2500);
     return { writes, ready: await ready.stop(), live: await live.stop(), lockedAt: lock.lockedAt, releasedAt };
   } finally {
     lock.kill();
