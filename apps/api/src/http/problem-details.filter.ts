@@ -116,6 +116,7 @@ const CONNECTION_CODES = new Set([
   '57P02',
   '57P03',
   '53300',
+  '55000',
   '08000',
   '08001',
   '08003',
@@ -126,7 +127,9 @@ function isConnectionFailure(error: unknown): boolean {
   const message = error instanceof Error ? error.message : '';
   return (
     (typeof code === 'string' && CONNECTION_CODES.has(code)) ||
-    /Connection terminated|timeout exceeded when trying to connect|Query read timeout/.test(message)
+    /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not currently accepting connections|connection error and is not queryable|Connection ended/.test(
+      message,
+    )
   );
 }
 
