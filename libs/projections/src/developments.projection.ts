@@ -157,7 +157,8 @@ function versionRow(state: DevelopmentState, event: RecordedEvent, before: Curre
     occurred_start: partialDate(content.occurredOn).start,
     entry: JSON.stringify(entry),
     content: JSON.stringify(content),
-    search_text: `${content.title}\n${content.summary ?? ''}\n${(content.tags ?? []).join(' ')}`.toLowerCase(),
+    // NUL cannot live in PostgreSQL text (events recorded before the edge refused it must not wedge the views).
+    search_text: `${content.title}\n${content.summary ?? ''}\n${(content.tags ?? []).join(' ')}`.toLowerCase().replaceAll('\u0000', ''),
     retracted: state.retracted ? 1 : 0,
     recorded_from: at,
     recorded_to: null,

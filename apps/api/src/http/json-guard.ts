@@ -9,6 +9,8 @@ export function inspectJson(value: unknown): string | undefined {
   const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value, depth: 0, path: '' }];
   while (stack.length > 0) {
     const { value: current, depth, path } = stack.pop()!;
+    // NUL has no place in a record of events, and PostgreSQL text cannot hold it.
+    if (typeof current === 'string' && current.includes('\u0000')) return `${path || 'body'} must not contain a NUL character`;
     if (current === null || typeof current !== 'object') continue;
     if (depth >= MAX_JSON_DEPTH) return `the body is nested deeper than ${MAX_JSON_DEPTH} levels`;
     for (const [key, child] of Object.entries(current as Record<string, unknown>)) {
