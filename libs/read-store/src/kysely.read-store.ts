@@ -3,8 +3,6 @@ import type { DevelopmentDetails, OrganizationRecord, ReadStore, TimelineEntry, 
 import type { DevelopmentKind, MembershipEndingReason, MembershipPeriod, MembershipStatus, PresidencyPeriod } from '@annals/domain';
 import type { ViewDatabase, ViewDb } from './view-tables';
 
-type Versioned = { recorded_from: number; recorded_to: number | null };
-
 /** Current rows, or the rows as recorded at `asKnownAt` (SQL:2011-style system time). */
 function knownAt<DB, TB extends keyof DB>(asKnownAt: number | undefined, alias?: string) {
   const col = (name: string) => (alias ? `${alias}.${name}` : name);
@@ -206,5 +204,3 @@ function filtered<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, TB, O>, 
     .orderBy(col('position') as never, direction)
     .limit(query.limit + 1);
 }
-
-export type { Versioned };
