@@ -10,7 +10,7 @@ import {
   type DevelopmentState,
 } from '@annals/domain';
 import type { DevHistoryRow, DevTimelineRow, DevVersionRow, TableNames, ViewDb } from '@annals/read-store';
-import { chunks, recordedMs, type Projection } from './projection';
+import { recordedMs, type Projection, type ViewTx } from './projection';
 
 interface Current {
   state: DevelopmentState;
@@ -30,11 +30,13 @@ export const countryKey = (code: string) => `c:${code}`;
  */
 export const developmentsProjection: Projection = {
   name: 'developments',
-  version: 1,
+  // 2: timeline rows point to their version row instead of copying it.
+  version: 2,
   tables: ['dev_versions', 'dev_timeline', 'dev_history'],
   handles: (event) => isDevelopmentEvent(event.type),
 
-  async apply(tx: ViewDb, t: TableNames, events: readonly RecordedEvent[]): Promise<void> {
+  async apply(view: ViewTx, events: readonly RecordedEvent[]): Promise<void> {
+    const { db: tx, tables: t } = view;
     const current = await loadCurrent(tx, t, events);
     const versions: DevVersionRow[] = [];
     const timeline: DevTimelineRow[] = [];
@@ -50,11 +52,11 @@ export const developmentsProjection: Projection = {
       const at = Math.max(recordedMs(event), before?.row.recorded_from ?? 0);
       if (before) {
         if (before.stored) closes.push({ row: before.row, at });
-        else closePending(versions, timeline, developmentId, at);
+        else closePending(versions, developmentId, at);
       }
-      const row = versionRow(state, event, before, at);
+      const { row, entry } = versionRow(state, event, before, at);
       versions.push(row);
-      timeline.push(...timelineRows(row, state));
+      timeline.push(...timelineRows(row, entry));
       history.push({
         development_id: developmentId,
         position: Number(event.position),
@@ -68,18 +70,16 @@ export const developmentsProjection: Projection = {
     }
 
     for (const { row, at } of closes) {
-      for (const table of [t.dev_versions, t.dev_timeline] as const) {
-        await tx
-          .updateTable(table)
-          .set({ recorded_to: at })
-          .where('development_id', '=', row.development_id)
-          .where('version', '=', row.version)
-          .execute();
-      }
+      await tx
+        .updateTable(t.dev_versions)
+        .set({ recorded_to: at })
+        .where('development_id', '=', row.development_id)
+        .where('version', '=', row.version)
+        .execute();
     }
-    for (const chunk of chunks(versions, 13)) await tx.insertInto(t.dev_versions).values(chunk).execute();
-    for (const chunk of chunks(timeline, 10)) await tx.insertInto(t.dev_timeline).values(chunk).execute();
-    for (const chunk of chunks(history, 7)) await tx.insertInto(t.dev_history).values(chunk).execute();
+    await view.insert('dev_versions', versions);
+    await view.insert('dev_timeline', timeline);
+    await view.insert('dev_history', history);
   },
 };
 
@@ -120,12 +120,16 @@ async function loadCurrent(tx: ViewDb, t: TableNames, events: readonly RecordedE
   return current;
 }
 
-function closePending(versions: DevVersionRow[], timeline: DevTimelineRow[], developmentId: string, at: number): void {
+function closePending(versions: DevVersionRow[], developmentId: string, at: number): void {
   for (const row of versions) if (row.development_id === developmentId && row.recorded_to === null) row.recorded_to = at;
-  for (const row of timeline) if (row.development_id === developmentId && row.recorded_to === null) row.recorded_to = at;
 }
 
-function versionRow(state: DevelopmentState, event: RecordedEvent, before: Current | undefined, at: number): DevVersionRow {
+function versionRow(
+  state: DevelopmentState,
+  event: RecordedEvent,
+  before: Current | undefined,
+  at: number,
+): { row: DevVersionRow; entry: TimelineEntry } {
   const development = asDevelopment(state);
   const content = state.content;
   const organization = organizationOf(development);
@@ -148,7 +152,7 @@ function versionRow(state: DevelopmentState, event: RecordedEvent, before: Curre
     recordedAt: firstRecordedAt,
     position: String(position),
   };
-  return {
+  const row: DevVersionRow = {
     development_id: state.developmentId,
     version: before ? before.row.version + 1 : 0,
     kind: state.kind,
@@ -164,21 +168,16 @@ function versionRow(state: DevelopmentState, event: RecordedEvent, before: Curre
     recorded_to: null,
     position,
   };
+  return { row, entry };
 }
 
-function timelineRows(row: DevVersionRow, state: Pick<DevelopmentState, 'kind'>): DevTimelineRow[] {
-  const entry = JSON.parse(row.entry) as TimelineEntry;
+function timelineRows(row: DevVersionRow, entry: TimelineEntry): DevTimelineRow[] {
   const keys = [...entry.organizations.map(organizationKey), ...entry.countries.map(countryKey)];
   return keys.map((timeline_key) => ({
     timeline_key,
-    development_id: row.development_id,
-    version: row.version,
     occurred_start: row.occurred_start,
     position: row.position,
-    kind: state.kind,
-    retracted: row.retracted,
-    recorded_from: row.recorded_from,
-    recorded_to: null,
-    entry: row.entry,
+    development_id: row.development_id,
+    version: row.version,
   }));
 }

@@ -9,7 +9,8 @@ import {
   type DevelopmentKind,
 } from '@annals/domain';
 import type { Kysely } from 'kysely';
-import type { FactRow, TableNames, ViewDb } from '@annals/read-store';
+import type { FactRow } from '@annals/read-store';
+import type { ViewTx } from './projection';
 
 type FactTable = 'membership_facts' | 'presidency_facts';
 
@@ -18,13 +19,13 @@ type FactTable = 'membership_facts' | 'presidency_facts';
  * so corrections and retractions can be applied to them. Returns the fact before and after the event.
  */
 export async function applyFact(
-  tx: ViewDb,
-  t: TableNames,
+  view: ViewTx,
   table: FactTable,
   kinds: readonly DevelopmentKind[],
   event: RecordedEvent,
   countryOf: (content: AnyContent) => string | null,
 ): Promise<{ before?: FactRow; after?: FactRow } | undefined> {
+  const { db: tx, tables: t } = view;
   const developmentId = event.data.developmentId as string;
   const created = kindOfCreationEvent(event.type);
   if (created) {
@@ -40,7 +41,7 @@ export async function applyFact(
       sequence: Number(event.position),
       retracted: 0,
     };
-    await tx.insertInto(t[table]).values(after).execute();
+    await view.insert(table, [after]);
     return { after };
   }
   if (event.type !== DEVELOPMENT_CORRECTED && event.type !== DEVELOPMENT_RETRACTED) return undefined;
@@ -72,7 +73,7 @@ export const rowKey = (row: object, columns: readonly string[]): string =>
  * `key` is what makes two rows the same content; `identity` picks one current row out for closing.
  */
 export async function reconcileCurrentRows<Row extends object>(
-  tx: ViewDb,
+  view: ViewTx,
   table: string,
   scope: Readonly<Record<string, string>>,
   wanted: readonly Row[],
@@ -80,7 +81,7 @@ export async function reconcileCurrentRows<Row extends object>(
   identity: readonly string[],
   at: number,
 ): Promise<void> {
-  const db = tx as unknown as Kysely<Record<string, Record<string, unknown>>>;
+  const db = view.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
   let select = db.selectFrom(table).selectAll().where('recorded_to', 'is', null);
   for (const [column, value] of Object.entries(scope)) select = select.where(column, '=', value);
   const current = await select.execute();

@@ -1,8 +1,8 @@
 import type { RecordedEvent } from '@annals/application';
 import { membershipFact, walkMemberships, type AnyContent, type DevelopmentKind, type MembershipFact } from '@annals/domain';
-import type { MembershipPeriodRow, TableNames, ViewDb } from '@annals/read-store';
+import type { MembershipPeriodRow } from '@annals/read-store';
 import { applyFact, reconcileCurrentRows } from './facts';
-import { recordedMs, type Projection } from './projection';
+import { recordedMs, type Projection, type ViewTx } from './projection';
 
 const KINDS: readonly DevelopmentKind[] = ['membership-approval', 'membership-ending'];
 const KEY = ['status', 'since', 'start_day', 'until', 'end_day', 'approval_id', 'ending_id', 'end_reason'] as const;
@@ -18,21 +18,22 @@ export const membershipsProjection: Projection = {
   tables: ['membership_facts', 'membership_periods'],
   handles: (event) => TYPES.has(event.type),
 
-  async apply(tx: ViewDb, t: TableNames, events: readonly RecordedEvent[]): Promise<void> {
+  async apply(view: ViewTx, events: readonly RecordedEvent[]): Promise<void> {
     for (const event of events) {
-      const change = await applyFact(tx, t, 'membership_facts', KINDS, event, (content) => ('country' in content ? content.country : null));
+      const change = await applyFact(view, 'membership_facts', KINDS, event, (content) => ('country' in content ? content.country : null));
       if (!change) continue;
       const pairs = new Set<string>();
       for (const fact of [change.before, change.after]) if (fact?.country) pairs.add(JSON.stringify([fact.organization, fact.country]));
       for (const pair of pairs) {
         const [organization, country] = JSON.parse(pair) as [string, string];
-        await recompute(tx, t, organization, country, recordedMs(event));
+        await recompute(view, organization, country, recordedMs(event));
       }
     }
   },
 };
 
-async function recompute(tx: ViewDb, t: TableNames, organization: string, country: string, at: number): Promise<void> {
+async function recompute(view: ViewTx, organization: string, country: string, at: number): Promise<void> {
+  const { db: tx, tables: t } = view;
   const facts = await tx
     .selectFrom(t.membership_facts)
     .selectAll()
@@ -64,5 +65,5 @@ async function recompute(tx: ViewDb, t: TableNames, organization: string, countr
     recorded_from: at,
     recorded_to: null,
   }));
-  await reconcileCurrentRows(tx, t.membership_periods, { organization, country }, wanted, KEY, ['approval_id', 'start_day'], at);
+  await reconcileCurrentRows(view, t.membership_periods, { organization, country }, wanted, KEY, ['approval_id', 'start_day'], at);
 }

@@ -1,7 +1,6 @@
 import type { RecordedEvent } from '@annals/application';
 import { ORGANIZATION_REGISTERED, type OrganizationRegisteredData } from '@annals/domain';
-import type { TableNames, ViewDb } from '@annals/read-store';
-import { recordedMs, type Projection } from './projection';
+import { recordedMs, type Projection, type ViewTx } from './projection';
 
 /** The organizations known to the log. */
 export const organizationsProjection: Projection = {
@@ -10,7 +9,7 @@ export const organizationsProjection: Projection = {
   tables: ['organizations'],
   handles: (event) => event.type === ORGANIZATION_REGISTERED,
 
-  async apply(tx: ViewDb, t: TableNames, events: readonly RecordedEvent[]): Promise<void> {
+  async apply({ db: tx, tables: t }: ViewTx, events: readonly RecordedEvent[]): Promise<void> {
     const rows = events.map((event) => {
       const data = event.data as unknown as OrganizationRegisteredData;
       return {

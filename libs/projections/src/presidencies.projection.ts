@@ -1,8 +1,8 @@
 import type { RecordedEvent } from '@annals/application';
 import { handoverFact, presidencyPeriods, type AnyContent, type DevelopmentKind, type HandoverFact } from '@annals/domain';
-import type { PresidencyPeriodRow, TableNames, ViewDb } from '@annals/read-store';
+import type { PresidencyPeriodRow } from '@annals/read-store';
 import { applyFact, reconcileCurrentRows } from './facts';
-import { recordedMs, type Projection } from './projection';
+import { recordedMs, type Projection, type ViewTx } from './projection';
 
 const KINDS: readonly DevelopmentKind[] = ['presidency-handover'];
 const KEY = ['country', 'from_on', 'start_day', 'to_on', 'end_day', 'handover_id'] as const;
@@ -15,15 +15,16 @@ export const presidenciesProjection: Projection = {
   tables: ['presidency_facts', 'presidency_periods'],
   handles: (event) => TYPES.has(event.type),
 
-  async apply(tx: ViewDb, t: TableNames, events: readonly RecordedEvent[]): Promise<void> {
+  async apply(view: ViewTx, events: readonly RecordedEvent[]): Promise<void> {
     for (const event of events) {
-      const change = await applyFact(tx, t, 'presidency_facts', KINDS, event, (content) => ('to' in content ? content.to : null));
-      if (change?.after) await recompute(tx, t, change.after.organization, recordedMs(event));
+      const change = await applyFact(view, 'presidency_facts', KINDS, event, (content) => ('to' in content ? content.to : null));
+      if (change?.after) await recompute(view, change.after.organization, recordedMs(event));
     }
   },
 };
 
-async function recompute(tx: ViewDb, t: TableNames, organization: string, at: number): Promise<void> {
+async function recompute(view: ViewTx, organization: string, at: number): Promise<void> {
+  const { db: tx, tables: t } = view;
   const facts = await tx
     .selectFrom(t.presidency_facts)
     .selectAll()
@@ -51,5 +52,5 @@ async function recompute(tx: ViewDb, t: TableNames, organization: string, at: nu
     recorded_from: at,
     recorded_to: null,
   }));
-  await reconcileCurrentRows(tx, t.presidency_periods, { organization }, wanted, KEY, ['handover_id', 'start_day'], at);
+  await reconcileCurrentRows(view, t.presidency_periods, { organization }, wanted, KEY, ['handover_id', 'start_day'], at);
 }

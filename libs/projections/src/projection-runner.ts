@@ -14,11 +14,15 @@ import {
   type ViewDb,
 } from '@annals/read-store';
 import { Mutex } from './mutex';
-import type { Projection } from './projection';
+import type { Projection, ViewTx } from './projection';
 
 const BATCH = 500;
-/** Events per rebuild transaction: larger commits rewrite fewer pages, smaller ones keep the event loop responsive. */
-const REBUILD_BATCH = 500;
+/**
+ * A rebuild commits batches sized to take about this long: larger commits cost fewer page rewrites, shorter ones
+ * keep the service answering (on SQLite, reads wait for the one connection while a batch is written).
+ */
+const REBUILD_TRANSACTION_MS = 100;
+const REBUILD_BATCH = { first: 500, min: 20, max: 5000 };
 const MAX_BUFFER = 20_000;
 
 interface Runtime {
@@ -66,8 +70,11 @@ export class ProjectionRunner {
   /** Creates the view tables that are missing and reads the checkpoints. */
   async init(): Promise<void> {
     await createCheckpointTable(this.db);
-    const known = new Set((await this.db.selectFrom('projection_checkpoints').select('name').execute()).map((row) => row.name));
+    const stored = await this.db.selectFrom('projection_checkpoints').select(['name', 'version']).execute();
+    const known = new Set(stored.map((row) => row.name));
     for (const runtime of this.runtimes) {
+      const version = stored.find((row) => row.name === runtime.projection.name)?.version;
+      if (version !== undefined && Number(version) !== runtime.projection.version) await this.resetOutdated(runtime.projection, Number(version));
       for (const table of runtime.projection.tables) await createViewTable(this.db, table, LIVE_TABLES[table], 'live');
       // Only what is missing is written: a standby replica starting up takes no write lock.
       if (known.has(runtime.projection.name)) continue;
@@ -78,6 +85,26 @@ export class ProjectionRunner {
         .execute();
     }
     await this.reloadPositions();
+  }
+
+  /**
+   * Views written by another version of a projection have another shape: they are dropped and the log is
+   * replayed into fresh ones. The version moves by compare-and-set, so of several replicas starting together
+   * only one drops them.
+   */
+  private async resetOutdated(projection: Projection, storedVersion: number): Promise<void> {
+    const reset = await this.db.transaction().execute(async (tx) => {
+      const claimed = await tx
+        .updateTable('projection_checkpoints')
+        .set({ position: 0, version: projection.version })
+        .where('name', '=', projection.name)
+        .where('version', '=', storedVersion)
+        .executeTakeFirst();
+      if (claimed.numUpdatedRows !== 1n) return false;
+      for (const table of projection.tables) await dropTable(tx, LIVE_TABLES[table]);
+      return true;
+    });
+    if (reset) this.logger.log(`projection ${projection.name} is now version ${projection.version} (views were ${storedVersion}): replaying the log`);
   }
 
   private async reloadPositions(): Promise<void> {
@@ -114,7 +141,7 @@ export class ProjectionRunner {
       await this.reloadPositions();
       // Losing the lease (its connection gone) makes this runner a standby again at once.
       void this.lease.lost.then(() => this.stepDown());
-      await Promise.all(this.runtimes.map((runtime) => this.follow(runtime)));
+      await this.follow();
       await this.lease.release().catch(() => undefined);
       this.lease = undefined;
     }
@@ -196,23 +223,26 @@ export class ProjectionRunner {
     });
   }
 
-  /** Live: subscribe after the checkpoint, apply what arrives in batches, resubscribe after failures. */
-  private async follow(runtime: Runtime): Promise<void> {
+  /**
+   * Live: ONE subscription from the lowest checkpoint feeds every projection, and each batch lands for all of
+   * them in one transaction (one log read, one commit). A projection whose batch fails is retried on its own,
+   * so it cannot hold the others back; the loop then resubscribes from the lowest checkpoint after a backoff.
+   */
+  private async follow(): Promise<void> {
     let backoff = 100;
     while (!this.stopped && this.active) {
-      const subscription = this.store.subscribe({ after: runtime.position });
+      const subscription = this.store.subscribe({ after: this.position });
       this.subscriptions.push(subscription);
       try {
-        await this.pump(runtime, subscription);
+        await this.pump(subscription);
         backoff = 100;
       } catch (error) {
         if (error instanceof CheckpointMovedError) {
           await this.reloadPositions().catch(() => undefined);
           continue;
         }
-        runtime.status = 'failed';
-        runtime.lastError = error instanceof Error ? error.message : String(error);
-        this.logger.error(`projection ${runtime.projection.name} failed: ${runtime.lastError}; retrying in ${backoff} ms`);
+        const message = error instanceof Error ? error.message : String(error);
+        this.logger.error(`projections stopped at a failing batch: ${message}; retrying in ${backoff} ms`);
         await new Promise((resolve) => setTimeout(resolve, backoff));
         backoff = Math.min(backoff * 2, 1000);
       } finally {
@@ -223,7 +253,7 @@ export class ProjectionRunner {
   }
 
   /** Reads the subscription into a bounded buffer and applies it batch by batch. */
-  private async pump(runtime: Runtime, subscription: Subscription): Promise<void> {
+  private async pump(subscription: Subscription): Promise<void> {
     const buffer: RecordedEvent[] = [];
     let ended = false;
     let failure: Error | undefined;
@@ -247,7 +277,7 @@ export class ProjectionRunner {
       while (!this.stopped && this.active) {
         if (buffer.length === 0) {
           // Caught up without an error: whatever failed before has passed.
-          if (runtime.status === 'failed') runtime.status = 'running';
+          for (const runtime of this.runtimes) if (runtime.status === 'failed') runtime.status = 'running';
           if (ended) break;
           await new Promise<void>((resolve) => (wake = resolve));
           wake = undefined;
@@ -256,8 +286,7 @@ export class ProjectionRunner {
         const batch = buffer.splice(0, BATCH);
         resume?.();
         resume = undefined;
-        await runtime.lock.run(() => this.applyLive(runtime, batch));
-        if (runtime.status === 'failed') runtime.status = 'running';
+        await this.applyLive(batch);
         this.notifyProgress();
       }
       if (failure) throw failure;
@@ -268,18 +297,64 @@ export class ProjectionRunner {
     }
   }
 
-  private async applyLive(runtime: Runtime, batch: readonly RecordedEvent[]): Promise<void> {
-    const fresh = batch.filter((event) => event.position > runtime.position);
-    if (fresh.length === 0) return;
-    const last = fresh[fresh.length - 1]!.position;
-    const handled = fresh.filter((event) => runtime.projection.handles(event));
-    const from = runtime.position;
-    await this.db.transaction().execute(async (tx) => {
-      // Compare-and-set: if another runner moved the checkpoint, this batch rolls back and nothing lands twice.
-      if (!(await advanceCheckpoint(tx, runtime.projection, from, last))) throw new CheckpointMovedError(runtime.projection.name);
-      if (handled.length > 0) await runtime.projection.apply(tx, LIVE_TABLES, handled);
+  private async applyLive(batch: readonly RecordedEvent[]): Promise<void> {
+    const last = batch[batch.length - 1]!.position;
+    const due = this.runtimes.filter((runtime) => runtime.position < last);
+    if (due.length === 0) return;
+    await withLocks(due, async () => {
+      try {
+        const reached = await this.db.transaction().execute(async (tx) => {
+          const out: bigint[] = [];
+          for (const runtime of due) out.push(await this.applyTo(tx, runtime, batch));
+          return out;
+        });
+        due.forEach((runtime, index) => (runtime.position = reached[index]!));
+        return;
+      } catch (error) {
+        if (error instanceof CheckpointMovedError || due.length === 1) {
+          if (!(error instanceof CheckpointMovedError)) this.markFailed(due[0]!, error);
+          throw error;
+        }
+      }
+      // Something failed: apply each projection alone, so the healthy ones go on and the failing one is named.
+      let failure: unknown;
+      for (const runtime of due) {
+        try {
+          runtime.position = await this.db.transaction().execute((tx) => this.applyTo(tx, runtime, batch));
+        } catch (error) {
+          if (error instanceof CheckpointMovedError) throw error;
+          this.markFailed(runtime, error);
+          failure ??= error;
+        }
+      }
+      if (failure) throw failure;
     });
-    runtime.position = last;
+  }
+
+  private markFailed(runtime: Runtime, error: unknown): void {
+    runtime.status = 'failed';
+    runtime.lastError = error instanceof Error ? error.message : String(error);
+    this.logger.error(`projection ${runtime.projection.name} failed: ${runtime.lastError}`);
+  }
+
+  /** One projection's share of a batch, with its checkpoint moved by compare-and-set. Returns the new checkpoint. */
+  private async applyTo(tx: ViewDb, runtime: Runtime, batch: readonly RecordedEvent[]): Promise<bigint> {
+    const fresh = batch.filter((event) => event.position > runtime.position);
+    if (fresh.length === 0) return runtime.position;
+    const last = fresh[fresh.length - 1]!.position;
+    // Compare-and-set: if another runner moved the checkpoint, this batch rolls back and nothing lands twice.
+    if (!(await advanceCheckpoint(tx, runtime.projection, runtime.position, last))) throw new CheckpointMovedError(runtime.projection.name);
+    const handled = fresh.filter((event) => runtime.projection.handles(event));
+    if (handled.length > 0) await runtime.projection.apply(this.view(tx, LIVE_TABLES), handled);
+    return last;
+  }
+
+  private view(tx: ViewDb, tables: TableNames): ViewTx {
+    return {
+      db: tx,
+      tables,
+      insert: (table, rows) => this.read.insertRows(tx, tables[table], rows),
+    };
   }
 
   private notifyProgress(): void {
@@ -290,62 +365,77 @@ export class ProjectionRunner {
 
   /**
    * Blue/green: builds `<table>__next` from position 0 while the live tables keep serving, catches up to
-   * the head under the projection's lock, then swaps the tables and the checkpoint in one transaction.
+   * the head under the projections' locks, then swaps the tables and the checkpoints in one transaction.
+   * The named projections are rebuilt together, from ONE pass over the log.
    */
   async rebuild(names: readonly string[] = this.names()): Promise<void> {
-    for (const name of names) {
-      const runtime = this.runtimes.find((r) => r.projection.name === name);
-      if (!runtime) throw new Error(`Unknown projection ${name}`);
-      await this.rebuildOne(runtime);
-    }
-  }
-
-  private async rebuildOne(runtime: Runtime): Promise<void> {
-    const { projection } = runtime;
+    for (const name of names) if (!this.names().includes(name)) throw new Error(`Unknown projection ${name}`);
+    // In the runner's order: locks are always taken in that order.
+    const runtimes = this.runtimes.filter((runtime) => names.includes(runtime.projection.name));
     const next = rebuildTables();
     const tag = `r${Date.now().toString(36)}`;
-    const previousStatus = runtime.status;
-    runtime.status = 'rebuilding';
+    const previous = runtimes.map((runtime) => runtime.status);
+    for (const runtime of runtimes) runtime.status = 'rebuilding';
+    const projections = runtimes.map((runtime) => runtime.projection);
+    const tables = projections.flatMap((projection) => projection.tables);
     try {
-      for (const table of projection.tables) {
+      for (const table of tables) {
         await dropTable(this.db, next[table]);
         await createViewTable(this.db, table, next[table], tag, { indexes: 'build' });
       }
-      let position = await this.project(projection, next, 0n);
-      for (const table of projection.tables) await createViewIndexes(this.db, table, next[table], tag, 'rest');
-      await runtime.lock.run(async () => {
-        position = await this.project(projection, next, position);
+      let position = await this.project(projections, next, 0n);
+      for (const table of tables) await createViewIndexes(this.db, table, next[table], tag, 'rest');
+      await withLocks(runtimes, async () => {
+        position = await this.project(projections, next, position);
         await this.db.transaction().execute(async (tx) => {
-          for (const table of projection.tables) {
+          for (const table of tables) {
             await dropTable(tx, LIVE_TABLES[table]);
             await renameTable(tx, next[table], LIVE_TABLES[table]);
           }
-          await saveCheckpoint(tx, projection, position);
+          for (const projection of projections) await saveCheckpoint(tx, projection, position);
         });
-        runtime.position = position;
-        runtime.digest = undefined;
+        for (const runtime of runtimes) {
+          runtime.position = position;
+          runtime.digest = undefined;
+        }
       });
-      this.logger.log(`projection ${projection.name} rebuilt up to position ${position}`);
+      this.logger.log(`projections ${names.join(', ')} rebuilt up to position ${position}`);
     } finally {
-      runtime.status = previousStatus === 'rebuilding' ? 'running' : previousStatus;
+      runtimes.forEach((runtime, index) => {
+        runtime.status = previous[index] === 'rebuilding' ? 'running' : previous[index]!;
+      });
     }
   }
 
-  /** Streams the log after `after` into the given tables, one transaction per batch. Returns the last position read. */
-  async project(projection: Projection, tables: TableNames, after: bigint): Promise<bigint> {
+  /**
+   * Streams the log after `after` into the given tables, one transaction per batch for all the projections.
+   * Returns the last position read.
+   */
+  async project(projections: readonly Projection[], tables: TableNames, after: bigint): Promise<bigint> {
     let position = after;
     let batch: RecordedEvent[] = [];
+    let limit = REBUILD_BATCH.first;
     const flush = async () => {
-      const handled = batch.filter((event) => projection.handles(event));
-      if (handled.length > 0) await this.db.transaction().execute((tx) => projection.apply(tx, tables, handled));
+      const work = projections
+        .map((projection) => ({ projection, handled: batch.filter((event) => projection.handles(event)) }))
+        .filter((item) => item.handled.length > 0);
+      if (work.length > 0) {
+        const started = performance.now();
+        await this.db.transaction().execute(async (tx) => {
+          for (const { projection, handled } of work) await projection.apply(this.view(tx, tables), handled);
+        });
+        // Events differ in cost (one timeline or sixty): steer the batch size towards the target duration.
+        const wanted = (limit * REBUILD_TRANSACTION_MS) / Math.max(performance.now() - started, 1);
+        limit = Math.round(Math.min(REBUILD_BATCH.max, Math.max(REBUILD_BATCH.min, (limit + wanted) / 2)));
+      }
       batch = [];
       // better-sqlite3 is synchronous: give the event loop a turn so the live views keep answering meanwhile.
       await yieldToEventLoop();
     };
-    for await (const event of this.store.readAll({ after, batchSize: BATCH })) {
+    for await (const event of this.store.readAll({ after, batchSize: 1000 })) {
       batch.push(event);
       position = event.position;
-      if (batch.length >= REBUILD_BATCH) await flush();
+      if (batch.length >= limit) await flush();
     }
     await flush();
     return position;
@@ -353,31 +443,40 @@ export class ProjectionRunner {
 
   /** Builds every projection into scratch tables and compares digests with the live views (the `verify` command). */
   async verify(): Promise<Array<{ name: string; live: string; rebuilt: string; equal: boolean }>> {
-    const results = [];
-    for (const runtime of this.runtimes) {
-      const { projection } = runtime;
-      const scratch = rebuildTables();
-      for (const table of projection.tables) {
-        await dropTable(this.db, scratch[table]);
-        await createViewTable(this.db, table, scratch[table], `v${Date.now().toString(36)}`, { indexes: 'build' });
-      }
-      const result = await runtime.lock.run(async () => {
-        await this.project(projection, scratch, 0n);
-        const live = await digestTables(
-          this.db,
-          projection.tables.map((table) => ({ table, physical: LIVE_TABLES[table] })),
-        );
-        const rebuilt = await digestTables(
-          this.db,
-          projection.tables.map((table) => ({ table, physical: scratch[table] })),
-        );
-        return { name: projection.name, live, rebuilt, equal: live === rebuilt };
-      });
-      for (const table of projection.tables) await dropTable(this.db, scratch[table]);
-      results.push(result);
+    const scratch = rebuildTables();
+    const tag = `v${Date.now().toString(36)}`;
+    const tables = this.runtimes.flatMap((runtime) => runtime.projection.tables);
+    for (const table of tables) {
+      await dropTable(this.db, scratch[table]);
+      await createViewTable(this.db, table, scratch[table], tag, { indexes: 'build' });
     }
-    return results;
+    try {
+      return await withLocks(this.runtimes, async () => {
+        await this.project(
+          this.runtimes.map((runtime) => runtime.projection),
+          scratch,
+          0n,
+        );
+        const results = [];
+        for (const { projection } of this.runtimes) {
+          const digest = (names: TableNames) => digestTables(this.db, projection.tables.map((table) => ({ table, physical: names[table] })));
+          const live = await digest(LIVE_TABLES);
+          const rebuilt = await digest(scratch);
+          results.push({ name: projection.name, live, rebuilt, equal: live === rebuilt });
+        }
+        return results;
+      });
+    } finally {
+      for (const table of tables) await dropTable(this.db, scratch[table]);
+    }
   }
+}
+
+/** Runs `work` holding every runtime's lock, taken in one fixed order so two holders never deadlock. */
+function withLocks<T>(runtimes: readonly Runtime[], work: () => Promise<T>): Promise<T> {
+  const [first, ...rest] = runtimes;
+  if (!first) return work();
+  return first.lock.run(() => withLocks(rest, work));
 }
 
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

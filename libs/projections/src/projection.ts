@@ -1,5 +1,13 @@
 import type { RecordedEvent } from '@annals/application';
-import type { TableNames, ViewDb, ViewTable } from '@annals/read-store';
+import type { TableNames, ViewDatabase, ViewDb, ViewTable } from '@annals/read-store';
+
+/** What a projection writes through: the open read-store transaction and the physical tables it targets. */
+export interface ViewTx {
+  readonly db: ViewDb;
+  readonly tables: TableNames;
+  /** Appends rows to one of the tables, inside the transaction (the fastest way each database offers). */
+  insert<T extends ViewTable>(table: T, rows: readonly ViewDatabase[T][]): Promise<void>;
+}
 
 /**
  * A projection turns events into view rows. It is applied to a batch of events inside one read-store
@@ -11,16 +19,9 @@ export interface Projection {
   readonly version: number;
   readonly tables: readonly ViewTable[];
   handles(event: RecordedEvent): boolean;
-  apply(tx: ViewDb, tables: TableNames, events: readonly RecordedEvent[]): Promise<void>;
+  apply(view: ViewTx, events: readonly RecordedEvent[]): Promise<void>;
 }
 
 /** Epoch milliseconds of an event's recorded time. */
 export const recordedMs = (event: RecordedEvent): number => Date.parse(event.recordedAt);
 
-/** Splits rows for multi-row inserts, within SQLite's and PostgreSQL's bound-parameter limits. */
-export function chunks<T>(rows: readonly T[], columnsPerRow: number): T[][] {
-  const size = Math.max(1, Math.floor(30_000 / columnsPerRow));
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
-}

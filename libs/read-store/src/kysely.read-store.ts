@@ -14,6 +14,22 @@ function knownAt<DB, TB extends keyof DB>(asKnownAt: number | undefined, alias?:
   };
 }
 
+/** A page as stored: entries stay JSON text until somebody asks for them as objects. */
+class StoredTimelinePage implements TimelinePage {
+  private parsed?: TimelineEntry[];
+
+  constructor(
+    readonly itemsJson: readonly string[],
+    readonly contents: Record<string, unknown>[],
+    readonly next: TimelinePage['next'],
+  ) {}
+
+  get items(): TimelineEntry[] {
+    this.parsed ??= this.itemsJson.map((json) => JSON.parse(json) as TimelineEntry);
+    return this.parsed;
+  }
+}
+
 const escapeLike = (text: string) => text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The ReadStore port over Kysely: the same queries on SQLite and PostgreSQL. */
@@ -26,20 +42,22 @@ export class KyselyReadStore implements ReadStore {
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
     const last = page[page.length - 1];
-    return {
-      items: page.map((row) => JSON.parse(row.entry) as TimelineEntry),
-      contents: page.map((row) => (row.content === undefined ? {} : (JSON.parse(row.content) as Record<string, unknown>))),
-      next: more && last ? { start: last.occurred_start, position: Number(last.position) } : null,
-    };
+    return new StoredTimelinePage(
+      page.map((row) => row.entry),
+      page.map((row) => (row.content === undefined ? {} : (JSON.parse(row.content) as Record<string, unknown>))),
+      more && last ? { start: last.occurred_start, position: Number(last.position) } : null,
+    );
   }
 
   /** The first key drives the range scan on the clustered timeline; further keys (relations) must hold the same row version. */
   private async byTimelineKeys(keys: string[], query: TimelineQuery) {
+    // The timeline index gives the order; each row's version (by its unique key) gives the entry and the filters.
     let q = this.db
       .selectFrom('dev_timeline as t0')
-      .select(['t0.entry', 't0.occurred_start', 't0.position', 't0.development_id', 't0.version'])
+      .innerJoin('dev_versions as v', (join) => join.onRef('v.development_id', '=', 't0.development_id').onRef('v.version', '=', 't0.version'))
+      .select(['v.entry', 't0.occurred_start', 't0.position', 't0.development_id', 't0.version'])
       .where('t0.timeline_key', '=', keys[0]!)
-      .where(knownAt<ViewDatabase & { t0: ViewDatabase['dev_timeline'] }, 't0'>(query.asKnownAt, 't0'));
+      .where(knownAt<ViewDatabase & { v: ViewDatabase['dev_versions'] }, 'v'>(query.asKnownAt, 'v'));
     keys.slice(1).forEach((key, index) => {
       const alias = `t${index + 1}`;
       q = q.where(
@@ -48,12 +66,7 @@ export class KyselyReadStore implements ReadStore {
           AND ${sql.ref(`${alias}.development_id`)} = t0.development_id AND ${sql.ref(`${alias}.version`)} = t0.version)` as never,
       );
     });
-    if (query.scope.type === 'search' && query.scope.text) {
-      q = q.innerJoin('dev_versions as v', (join) =>
-        join.onRef('v.development_id', '=', 't0.development_id').onRef('v.version', '=', 't0.version'),
-      );
-    }
-    const rows = await filtered(q, query, 't0', 'v.search_text').execute();
+    const rows = await filtered(q, query, 't0', 'v').execute();
     return query.withContent ? this.withContents(rows) : rows.map((row) => ({ ...row, content: undefined }));
   }
 
@@ -76,7 +89,7 @@ export class KyselyReadStore implements ReadStore {
       .selectFrom('dev_versions as t0')
       .select(['t0.entry', 't0.content', 't0.occurred_start', 't0.position', 't0.development_id', 't0.version'])
       .where(knownAt<ViewDatabase & { t0: ViewDatabase['dev_versions'] }, 't0'>(query.asKnownAt, 't0'));
-    return filtered(q, query, 't0', 't0.search_text').execute();
+    return filtered(q, query, 't0', 't0').execute();
   }
 
   async development(developmentId: string, asKnownAt?: number): Promise<DevelopmentDetails | undefined> {
@@ -177,14 +190,18 @@ function timelineKeys(query: TimelineQuery): string[] {
   }
 }
 
-/** Filters, keyset cursor, order and limit shared by every timeline query; `t0` carries occurred_start and position. */
-function filtered<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, TB, O>, query: TimelineQuery, alias: string, searchColumn: string) {
+/**
+ * Filters, keyset cursor, order and limit shared by every timeline query: `alias` carries occurred_start and
+ * position (the order), `version` the version row's columns (kind, retracted, search text).
+ */
+function filtered<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, TB, O>, query: TimelineQuery, alias: string, version: string) {
   const col = (name: string) => sql.ref(`${alias}.${name}`);
+  const searchColumn = `${version}.search_text`;
   let out = q;
-  if (!query.includeRetracted) out = out.where(col('retracted') as never, '=', 0 as never);
+  if (!query.includeRetracted) out = out.where(sql.ref(`${version}.retracted`) as never, '=', 0 as never);
   if (query.fromDay) out = out.where(col('occurred_start') as never, '>=', query.fromDay as never);
   if (query.toDay) out = out.where(col('occurred_start') as never, '<=', query.toDay as never);
-  if (query.kinds?.length) out = out.where(col('kind') as never, 'in', query.kinds as never);
+  if (query.kinds?.length) out = out.where(sql.ref(`${version}.kind`) as never, 'in', query.kinds as never);
   if (query.scope.type === 'search' && query.scope.text) {
     // Every word must appear, anywhere in the title, summary or tags.
     for (const word of query.scope.text.split(/\s+/).filter(Boolean).slice(0, 10)) {

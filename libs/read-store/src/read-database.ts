@@ -17,6 +17,11 @@ export interface RunnerLease {
 export interface ReadDatabase {
   readonly db: Kysely<ViewDatabase>;
   readonly dialect: ReadDialect;
+  /**
+   * Appends rows to a view table inside the transaction `tx` (callers are always inside one): SQLite runs one
+   * cached prepared INSERT per row on the transaction's connection, PostgreSQL sends multi-row INSERTs.
+   */
+  insertRows(tx: Kysely<ViewDatabase>, physical: string, rows: readonly object[]): Promise<void>;
   /** Resolves once this process may run the projections; undefined when `signal` aborts first. */
   acquireRunnerLease(signal: AbortSignal): Promise<RunnerLease | undefined>;
   close(): Promise<void>;
@@ -30,12 +35,60 @@ export function openSqliteReadDatabase(filename: string, options: { synchronous?
   sqlite.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   // 64 MiB of page cache: rebuilds and timeline scans touch many pages.
   sqlite.pragma('cache_size = -65536');
-  const db = new Kysely<ViewDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<ViewDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const inserts = new Map<string, Database.Statement>();
+  /** SQLite has one connection, so the transaction Kysely runs on is this handle's: the same statements join it. */
+  const insertRows = (_tx: Kysely<ViewDatabase>, physical: string, rows: readonly object[]): Promise<void> => {
+    if (rows.length === 0) return Promise.resolve();
+    const columns = Object.keys(rows[0]!);
+    const key = `${physical}(${columns.join(',')})`;
+    let insert = inserts.get(key);
+    if (!insert) {
+      insert = sqlite.prepare(`INSERT INTO ${physical} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+      inserts.set(key, insert);
+    }
+    for (const row of rows) insert.run(row);
+    return Promise.resolve();
+  };
   return {
     db,
     dialect: 'sqlite',
+    insertRows,
     acquireRunnerLease: (signal) => acquireLockFile(`${filename}.runner.lock`, signal),
     close: () => db.destroy(),
+  };
+}
+
+const STATEMENT_CACHE_SIZE = 256;
+/** Statements worth keeping: the queries and writes the app repeats, not schema changes. */
+const CACHEABLE = /^\s*(select|insert|update|delete|with|begin|commit|rollback|savepoint|release)\b/i;
+
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing costs as much as running a small query. This keeps
+ * the most recently used statements (SQLite re-prepares a cached statement itself when the schema changes).
+ * A statement still iterating (a streamed query) is never handed out twice.
+ */
+function withStatementCache(sqlite: Database.Database): Pick<Database.Database, 'prepare' | 'close'> {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    prepare: ((source: string) => {
+      const cached = cache.get(source);
+      if (cached && !cached.busy) {
+        cache.delete(source);
+        cache.set(source, cached);
+        return cached;
+      }
+      const statement = sqlite.prepare(source);
+      if (!cached && CACHEABLE.test(source)) {
+        cache.set(source, statement);
+        if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      return statement;
+    }) as Database.Database['prepare'],
+    close: () => {
+      cache.clear();
+      return sqlite.close();
+    },
   };
 }
 
@@ -132,5 +185,13 @@ export function openPostgresReadDatabase(connectionString: string, options: { ma
     return undefined;
   }
 
-  return { db, dialect: 'postgres', acquireRunnerLease, close: () => db.destroy() };
+  /** Multi-row INSERTs within PostgreSQL's 65,535 bound parameters. */
+  async function insertRows(tx: Kysely<ViewDatabase>, physical: string, rows: readonly object[]): Promise<void> {
+    if (rows.length === 0) return;
+    const size = Math.max(1, Math.floor(30_000 / Object.keys(rows[0]!).length));
+    const db = tx as unknown as Kysely<Record<string, object>>;
+    for (let i = 0; i < rows.length; i += size) await db.insertInto(physical).values(rows.slice(i, i + size)).execute();
+  }
+
+  return { db, dialect: 'postgres', insertRows, acquireRunnerLease, close: () => db.destroy() };
 }

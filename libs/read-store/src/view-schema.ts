@@ -6,10 +6,10 @@ const COLUMNS: Record<ViewTable, string> = {
   dev_versions: `development_id TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL, stream TEXT NOT NULL,
     organization TEXT, occurred_start TEXT NOT NULL, entry TEXT NOT NULL, content TEXT NOT NULL, search_text TEXT NOT NULL,
     retracted INTEGER NOT NULL, recorded_from BIGINT NOT NULL, recorded_to BIGINT, position BIGINT NOT NULL`,
-  // Each row carries its entry: a timeline page is one index range scan, no join.
-  dev_timeline: `timeline_key TEXT NOT NULL, development_id TEXT NOT NULL, version INTEGER NOT NULL, occurred_start TEXT NOT NULL,
-    position BIGINT NOT NULL, kind TEXT NOT NULL, retracted INTEGER NOT NULL, recorded_from BIGINT NOT NULL, recorded_to BIGINT,
-    entry TEXT NOT NULL`,
+  // One row per timeline a version appears on, never updated: the version row it points to carries the entry
+  // and the recorded-time bounds, so a correction closes one row, and a rebuild writes ~80 bytes per key.
+  dev_timeline: `timeline_key TEXT NOT NULL, occurred_start TEXT NOT NULL, position BIGINT NOT NULL, development_id TEXT NOT NULL,
+    version INTEGER NOT NULL`,
   dev_history: `development_id TEXT NOT NULL, position BIGINT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL,
     recorded_at TEXT NOT NULL, recorded_ms BIGINT NOT NULL, data TEXT NOT NULL`,
   membership_facts: `development_id TEXT PRIMARY KEY, organization TEXT NOT NULL, country TEXT, kind TEXT NOT NULL,
@@ -34,10 +34,7 @@ const INDEXES: Record<ViewTable, Array<{ columns: string; where?: string; unique
     { columns: 'development_id, version', unique: true, build: true },
     { columns: 'occurred_start, position', where: 'recorded_to IS NULL' },
   ],
-  dev_timeline: [
-    { columns: 'development_id, version', build: true },
-    { columns: 'timeline_key, occurred_start, position, development_id, version', unique: true },
-  ],
+  dev_timeline: [{ columns: 'timeline_key, occurred_start, position, development_id, version', unique: true }],
   dev_history: [{ columns: 'development_id, position', unique: true }],
   membership_facts: [{ columns: 'organization, country' }],
   membership_periods: [{ columns: 'organization, country, start_day' }, { columns: 'country, organization' }],

@@ -19,15 +19,10 @@ export interface DevVersionRow {
 
 export interface DevTimelineRow {
   timeline_key: string;
-  development_id: string;
-  version: number;
   occurred_start: string;
   position: number;
-  kind: string;
-  retracted: number;
-  recorded_from: number;
-  recorded_to: number | null;
-  entry: string;
+  development_id: string;
+  version: number;
 }
 
 export interface DevHistoryRow {

@@ -38,7 +38,8 @@ export class LiveFeed implements OnApplicationShutdown {
       try {
         for await (const event of this.subscription) {
           position = event.position;
-          if (!isDevelopmentEvent(event.type)) continue;
+          // Nobody listening: nothing to look up (a write-heavy service pays nothing for the feed).
+          if (!isDevelopmentEvent(event.type) || !this.entries.observed) continue;
           await this.runner.waitFor(event.position, 60_000);
           // The development as this event left it, even when later events already reached the views.
           const details = await this.views.development(event.data.developmentId as string, Date.parse(event.recordedAt));

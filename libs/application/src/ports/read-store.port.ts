@@ -49,6 +49,8 @@ export interface TimelineQuery {
 
 export interface TimelinePage {
   readonly items: TimelineEntry[];
+  /** The same items as the JSON text the views store: a JSON answer passes them through without re-encoding. */
+  readonly itemsJson: readonly string[];
   /** With `withContent`: the full content of each item, in the same order (sources, participants…). */
   readonly contents: Record<string, unknown>[];
   readonly next: TimelineCursor | null;
