@@ -317,14 +317,14 @@ export class ProjectionRunner {
         }
       }
       // Something failed: apply each projection alone, so the healthy ones go on and the failing one is named.
-      let failure: unknown;
+      let failure: Error | undefined;
       for (const runtime of due) {
         try {
           runtime.position = await this.db.transaction().execute((tx) => this.applyTo(tx, runtime, batch));
         } catch (error) {
           if (error instanceof CheckpointMovedError) throw error;
           this.markFailed(runtime, error);
-          failure ??= error;
+          failure ??= error instanceof Error ? error : new Error(String(error));
         }
       }
       if (failure) throw failure;
