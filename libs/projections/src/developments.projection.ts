@@ -70,12 +70,7 @@ export const developmentsProjection: Projection = {
     }
 
     for (const { row, at } of closes) {
-      await tx
-        .updateTable(t.dev_versions)
-        .set({ recorded_to: at })
-        .where('development_id', '=', row.development_id)
-        .where('version', '=', row.version)
-        .execute();
+      await tx.updateTable(t.dev_versions).set({ recorded_to: at }).where('vid', '=', row.vid).execute();
     }
     await view.insert('dev_versions', versions);
     await view.insert('dev_timeline', timeline);
@@ -113,7 +108,7 @@ async function loadCurrent(tx: ViewDb, t: TableNames, events: readonly RecordedE
     };
     current.set(row.development_id, {
       state,
-      row: { ...row, recorded_from: Number(row.recorded_from), position: Number(row.position) },
+      row: { ...row, vid: Number(row.vid), recorded_from: Number(row.recorded_from), position: Number(row.position) },
       stored: true,
     });
   }
@@ -153,6 +148,7 @@ function versionRow(
     position: String(position),
   };
   const row: DevVersionRow = {
+    vid: Number(event.position),
     development_id: state.developmentId,
     version: before ? before.row.version + 1 : 0,
     kind: state.kind,
@@ -177,7 +173,6 @@ function timelineRows(row: DevVersionRow, entry: TimelineEntry): DevTimelineRow[
     timeline_key,
     occurred_start: row.occurred_start,
     position: row.position,
-    development_id: row.development_id,
-    version: row.version,
+    vid: row.vid,
   }));
 }

@@ -75,7 +75,7 @@ export class ProjectionRunner {
     for (const runtime of this.runtimes) {
       const version = stored.find((row) => row.name === runtime.projection.name)?.version;
       if (version !== undefined && Number(version) !== runtime.projection.version) await this.resetOutdated(runtime.projection, Number(version));
-      for (const table of runtime.projection.tables) await createViewTable(this.db, table, LIVE_TABLES[table], 'live');
+      for (const table of runtime.projection.tables) await createViewTable(this.db, table, LIVE_TABLES[table], 'live', { dialect: this.read.dialect });
       // Only what is missing is written: a standby replica starting up takes no write lock.
       if (known.has(runtime.projection.name)) continue;
       await this.db
@@ -381,7 +381,7 @@ export class ProjectionRunner {
     try {
       for (const table of tables) {
         await dropTable(this.db, next[table]);
-        await createViewTable(this.db, table, next[table], tag, { indexes: 'build' });
+        await createViewTable(this.db, table, next[table], tag, { dialect: this.read.dialect, indexes: 'build' });
       }
       let position = await this.project(projections, next, 0n);
       for (const table of tables) await createViewIndexes(this.db, table, next[table], tag, 'rest');
@@ -448,7 +448,7 @@ export class ProjectionRunner {
     const tables = this.runtimes.flatMap((runtime) => runtime.projection.tables);
     for (const table of tables) {
       await dropTable(this.db, scratch[table]);
-      await createViewTable(this.db, table, scratch[table], tag, { indexes: 'build' });
+      await createViewTable(this.db, table, scratch[table], tag, { dialect: this.read.dialect, indexes: 'build' });
     }
     try {
       return await withLocks(this.runtimes, async () => {

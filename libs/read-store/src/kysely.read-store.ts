@@ -51,11 +51,11 @@ export class KyselyReadStore implements ReadStore {
 
   /** The first key drives the range scan on the clustered timeline; further keys (relations) must hold the same row version. */
   private async byTimelineKeys(keys: string[], query: TimelineQuery) {
-    // The timeline index gives the order; each row's version (by its unique key) gives the entry and the filters.
+    // The timeline index gives the order; each row's version row (by vid, its rowid on SQLite) gives the entry and the filters.
     let q = this.db
       .selectFrom('dev_timeline as t0')
-      .innerJoin('dev_versions as v', (join) => join.onRef('v.development_id', '=', 't0.development_id').onRef('v.version', '=', 't0.version'))
-      .select(['v.entry', 't0.occurred_start', 't0.position', 't0.development_id', 't0.version'])
+      .innerJoin('dev_versions as v', 'v.vid', 't0.vid')
+      .select(['v.entry', 't0.occurred_start', 't0.position', 'v.development_id', 'v.version'])
       .where('t0.timeline_key', '=', keys[0]!)
       .where(knownAt<ViewDatabase & { v: ViewDatabase['dev_versions'] }, 'v'>(query.asKnownAt, 'v'));
     keys.slice(1).forEach((key, index) => {
@@ -63,7 +63,7 @@ export class KyselyReadStore implements ReadStore {
       q = q.where(
         sql<boolean>`EXISTS (SELECT 1 FROM dev_timeline ${sql.raw(alias)} WHERE ${sql.ref(`${alias}.timeline_key`)} = ${key}
           AND ${sql.ref(`${alias}.occurred_start`)} = t0.occurred_start AND ${sql.ref(`${alias}.position`)} = t0.position
-          AND ${sql.ref(`${alias}.development_id`)} = t0.development_id AND ${sql.ref(`${alias}.version`)} = t0.version)` as never,
+          AND ${sql.ref(`${alias}.vid`)} = t0.vid)` as never,
       );
     });
     const rows = await filtered(q, query, 't0', 'v').execute();

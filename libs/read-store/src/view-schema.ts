@@ -1,15 +1,22 @@
 import { sql } from 'kysely';
+import type { ReadDialect } from './read-database';
 import type { ViewDb, ViewTable } from './view-tables';
 
-/** Columns and indexes of each view table, in SQL both SQLite and PostgreSQL accept. */
+/**
+ * A row key that is the position of the event that wrote the row: on SQLite the table's own rowid (appends in log
+ * order, lookups in one B-tree descent), on PostgreSQL a bigint primary key (log positions outgrow int4).
+ */
+const ID = '{id}';
+const idColumn = (dialect: ReadDialect) => (dialect === 'sqlite' ? 'INTEGER PRIMARY KEY' : 'BIGINT PRIMARY KEY');
+
+/** Columns and indexes of each view table, in SQL both SQLite and PostgreSQL accept (`{id}` differs, see above). */
 const COLUMNS: Record<ViewTable, string> = {
-  dev_versions: `development_id TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL, stream TEXT NOT NULL,
+  dev_versions: `vid ${ID}, development_id TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL, stream TEXT NOT NULL,
     organization TEXT, occurred_start TEXT NOT NULL, entry TEXT NOT NULL, content TEXT NOT NULL, search_text TEXT NOT NULL,
     retracted INTEGER NOT NULL, recorded_from BIGINT NOT NULL, recorded_to BIGINT, position BIGINT NOT NULL`,
-  // One row per timeline a version appears on, never updated: the version row it points to carries the entry
-  // and the recorded-time bounds, so a correction closes one row, and a rebuild writes ~80 bytes per key.
-  dev_timeline: `timeline_key TEXT NOT NULL, occurred_start TEXT NOT NULL, position BIGINT NOT NULL, development_id TEXT NOT NULL,
-    version INTEGER NOT NULL`,
+  // One row per timeline a version appears on, never updated: the version row it points to (vid) carries the
+  // entry and the recorded-time bounds, so a correction closes one row, and a rebuild writes ~40 bytes per key.
+  dev_timeline: `timeline_key TEXT NOT NULL, occurred_start TEXT NOT NULL, position BIGINT NOT NULL, vid BIGINT NOT NULL`,
   dev_history: `development_id TEXT NOT NULL, position BIGINT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL,
     recorded_at TEXT NOT NULL, recorded_ms BIGINT NOT NULL, data TEXT NOT NULL`,
   membership_facts: `development_id TEXT PRIMARY KEY, organization TEXT NOT NULL, country TEXT, kind TEXT NOT NULL,
@@ -34,7 +41,7 @@ const INDEXES: Record<ViewTable, Array<{ columns: string; where?: string; unique
     { columns: 'development_id, version', unique: true, build: true },
     { columns: 'occurred_start, position', where: 'recorded_to IS NULL' },
   ],
-  dev_timeline: [{ columns: 'timeline_key, occurred_start, position, development_id, version', unique: true }],
+  dev_timeline: [{ columns: 'timeline_key, occurred_start, position, vid', unique: true }],
   dev_history: [{ columns: 'development_id, position', unique: true }],
   membership_facts: [{ columns: 'organization, country' }],
   membership_periods: [{ columns: 'organization, country, start_day' }, { columns: 'country, organization' }],
@@ -46,7 +53,7 @@ const INDEXES: Record<ViewTable, Array<{ columns: string; where?: string; unique
 /** The order rows are hashed in for a digest: a total order independent of insertion. */
 export const DIGEST_ORDER: Record<ViewTable, string> = {
   dev_versions: 'development_id, version',
-  dev_timeline: 'timeline_key, occurred_start, position, development_id, version',
+  dev_timeline: 'timeline_key, occurred_start, position, vid',
   dev_history: 'development_id, position',
   membership_facts: 'development_id',
   membership_periods: 'organization, country, recorded_from, start_day, approval_id, status, recorded_to',
@@ -76,10 +83,10 @@ export async function createViewTable(
   table: ViewTable,
   physical: string,
   indexTag: string,
-  options: { indexes?: 'all' | 'build' } = {},
+  options: { dialect: ReadDialect; indexes?: 'all' | 'build' },
 ): Promise<void> {
   if (await tableExists(db, physical)) return;
-  await sql.raw(`CREATE TABLE ${physical} (${COLUMNS[table]})`).execute(db);
+  await sql.raw(`CREATE TABLE ${physical} (${COLUMNS[table].replace(ID, idColumn(options.dialect))})`).execute(db);
   await createViewIndexes(db, table, physical, indexTag, options.indexes ?? 'all');
 }
 

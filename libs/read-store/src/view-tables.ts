@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 
 /** Row shapes of the views. Instants are epoch milliseconds; `recorded_to` null means "still current". */
 export interface DevVersionRow {
+  /** The position of the event that wrote this version. */
+  vid: number;
   development_id: string;
   version: number;
   kind: string;
@@ -21,8 +23,8 @@ export interface DevTimelineRow {
   timeline_key: string;
   occurred_start: string;
   position: number;
-  development_id: string;
-  version: number;
+  /** The version row (`dev_versions.vid`) this entry shows. */
+  vid: number;
 }
 
 export interface DevHistoryRow {
