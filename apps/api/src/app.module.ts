@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
@@ -55,7 +55,7 @@ const QUERY_HANDLERS = [
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, extraControllers: Type[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -82,6 +82,7 @@ export class AppModule {
         OperationsController,
         HealthController,
         LiveController,
+        ...extraControllers,
       ],
       providers: [
         ...COMMAND_HANDLERS,

@@ -1,4 +1,4 @@
-import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { ValidationPipe, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -14,7 +14,10 @@ import { fieldErrors, titleOf, validationFailed, VALIDATOR_OPTIONS } from './htt
 export const BODY_LIMIT = 1024 * 1024;
 
 /** Builds the application (not yet listening): shared by `main`, the CLI and the e2e tests. */
-export async function createApp(config: AppConfig, options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: { logger?: boolean; /** Controllers an embedder adds (the benchmarks' bare endpoints). */ controllers?: Type[] } = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
     trustProxy: true,
@@ -70,7 +73,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     { parseAs: 'string', bodyLimit: BODY_LIMIT },
     (_req, body, done) => done(null, body),
   );
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.controllers), adapter, {
     bufferLogs: true,
     // Our own JSON parser (above) replaces Nest's: it also bounds depth and refuses prototype-named keys.
     bodyParser: false,

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { READ_STORE, type ReadStore } from '@annals/application';
 import { normalizeCountryCode, normalizeOrganizationCode } from '@annals/domain';
 import { ProblemException } from '../http/problem';
+import { ReadConsistency } from '../http/read-consistency';
 import { SearchQueryDto, TimelineQueryDto } from './timeline-query.dto';
 import { TimelineResponder } from './timeline-responder';
 
@@ -21,12 +22,15 @@ export function countryParam(value: string, field = 'code'): string {
 export class TimelinesController {
   constructor(
     private readonly responder: TimelineResponder,
+    private readonly consistency: ReadConsistency,
     @Inject(READ_STORE) private readonly views: ReadStore,
   ) {}
 
   @Get('organizations/:code/timeline')
   @ApiOperation({ summary: "An organization's timeline: its summits, memberships, presidencies and the meetings held on its occasion" })
   async organization(@Param('code') code: string, @Query() query: TimelineQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    // Read-your-writes covers the organization itself: one registered just before must be found.
+    await this.consistency.ensure(query.minPosition);
     const normalized = normalizeOrganizationCode(code);
     const organization = normalized ? await this.views.organization(normalized) : undefined;
     if (!organization) throw new ProblemException('ORGANIZATION_NOT_FOUND', `No organization ${code}`);
