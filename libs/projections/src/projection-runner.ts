@@ -74,8 +74,10 @@ export class ProjectionRunner {
     const known = new Set(stored.map((row) => row.name));
     for (const runtime of this.runtimes) {
       const version = stored.find((row) => row.name === runtime.projection.name)?.version;
-      if (version !== undefined && Number(version) !== runtime.projection.version) await this.resetOutdated(runtime.projection, Number(version));
-      for (const table of runtime.projection.tables) await createViewTable(this.db, table, LIVE_TABLES[table], 'live', { dialect: this.read.dialect });
+      if (version !== undefined && Number(version) !== runtime.projection.version)
+        await this.resetOutdated(runtime.projection, Number(version));
+      for (const table of runtime.projection.tables)
+        await createViewTable(this.db, table, LIVE_TABLES[table], 'live', { dialect: this.read.dialect });
       // Only what is missing is written: a standby replica starting up takes no write lock.
       if (known.has(runtime.projection.name)) continue;
       await this.db
@@ -104,7 +106,10 @@ export class ProjectionRunner {
       for (const table of projection.tables) await dropTable(tx, LIVE_TABLES[table]);
       return true;
     });
-    if (reset) this.logger.log(`projection ${projection.name} is now version ${projection.version} (views were ${storedVersion}): replaying the log`);
+    if (reset)
+      this.logger.log(
+        `projection ${projection.name} is now version ${projection.version} (views were ${storedVersion}): replaying the log`,
+      );
   }
 
   private async reloadPositions(): Promise<void> {
@@ -276,8 +281,6 @@ export class ProjectionRunner {
     try {
       while (!this.stopped && this.active) {
         if (buffer.length === 0) {
-          // Caught up without an error: whatever failed before has passed.
-          for (const runtime of this.runtimes) if (runtime.status === 'failed') runtime.status = 'running';
           if (ended) break;
           await new Promise<void>((resolve) => (wake = resolve));
           wake = undefined;
@@ -308,7 +311,10 @@ export class ProjectionRunner {
           for (const runtime of due) out.push(await this.applyTo(tx, runtime, batch));
           return out;
         });
-        due.forEach((runtime, index) => (runtime.position = reached[index]!));
+        due.forEach((runtime, index) => {
+          runtime.position = reached[index]!;
+          if (runtime.status === 'failed') runtime.status = 'running';
+        });
         return;
       } catch (error) {
         if (error instanceof CheckpointMovedError || due.length === 1) {
@@ -321,6 +327,7 @@ export class ProjectionRunner {
       for (const runtime of due) {
         try {
           runtime.position = await this.db.transaction().execute((tx) => this.applyTo(tx, runtime, batch));
+          if (runtime.status === 'failed') runtime.status = 'running';
         } catch (error) {
           if (error instanceof CheckpointMovedError) throw error;
           this.markFailed(runtime, error);
@@ -378,15 +385,21 @@ export class ProjectionRunner {
     for (const runtime of runtimes) runtime.status = 'rebuilding';
     const projections = runtimes.map((runtime) => runtime.projection);
     const tables = projections.flatMap((projection) => projection.tables);
+    // A rebuild started by the active runner stops if its lease goes: the new holder writes the views now.
+    const leased = this.active;
+    const stillLeased = () => {
+      if (leased && !this.active) throw new Error('this replica lost the runner lease during the rebuild; nothing was swapped');
+    };
     try {
       for (const table of tables) {
         await dropTable(this.db, next[table]);
         await createViewTable(this.db, table, next[table], tag, { dialect: this.read.dialect, indexes: 'build' });
       }
-      let position = await this.project(projections, next, 0n);
+      let position = await this.project(projections, next, 0n, stillLeased);
       for (const table of tables) await createViewIndexes(this.db, table, next[table], tag, 'rest');
       await withLocks(runtimes, async () => {
-        position = await this.project(projections, next, position);
+        position = await this.project(projections, next, position, stillLeased);
+        stillLeased();
         await this.db.transaction().execute(async (tx) => {
           for (const table of tables) {
             await dropTable(tx, LIVE_TABLES[table]);
@@ -408,14 +421,20 @@ export class ProjectionRunner {
   }
 
   /**
-   * Streams the log after `after` into the given tables, one transaction per batch for all the projections.
-   * Returns the last position read.
+   * Streams the log after `after` into the given tables, one transaction per batch for all the projections;
+   * `check` runs before each batch and may throw to stop. Returns the last position read.
    */
-  async project(projections: readonly Projection[], tables: TableNames, after: bigint): Promise<bigint> {
+  async project(
+    projections: readonly Projection[],
+    tables: TableNames,
+    after: bigint,
+    check: () => void = () => undefined,
+  ): Promise<bigint> {
     let position = after;
     let batch: RecordedEvent[] = [];
     let limit = REBUILD_BATCH.first;
     const flush = async () => {
+      check();
       const work = projections
         .map((projection) => ({ projection, handled: batch.filter((event) => projection.handles(event)) }))
         .filter((item) => item.handled.length > 0);
@@ -459,7 +478,11 @@ export class ProjectionRunner {
         );
         const results = [];
         for (const { projection } of this.runtimes) {
-          const digest = (names: TableNames) => digestTables(this.db, projection.tables.map((table) => ({ table, physical: names[table] })));
+          const digest = (names: TableNames) =>
+            digestTables(
+              this.db,
+              projection.tables.map((table) => ({ table, physical: names[table] })),
+            );
           const live = await digest(LIVE_TABLES);
           const rebuilt = await digest(scratch);
           results.push({ name: projection.name, live, rebuilt, equal: live === rebuilt });

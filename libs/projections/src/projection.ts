@@ -24,4 +24,3 @@ export interface Projection {
 
 /** Epoch milliseconds of an event's recorded time. */
 export const recordedMs = (event: RecordedEvent): number => Date.parse(event.recordedAt);
-

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { developmentStream, organizationStream, type EventStore, type TimelineQuery } from '@annals/application';
 import { InMemoryEventStore } from '@annals/event-store';
 import { KyselyReadStore, type ReadDatabase } from '@annals/read-store';
+import { developmentsProjection } from './developments.projection';
 import { ALL_PROJECTIONS } from './index';
+import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
 export interface ReadStoreFixture {
@@ -17,6 +19,17 @@ const at = (iso: string) => ({ recordedAt: iso, schemaVersion: 1, actor: 'test',
 /** Appends a domain event the way the command side does. */
 async function record(store: EventStore, stream: string, type: string, data: Record<string, unknown>, recordedAt: string) {
   return store.append(stream, [{ eventId: randomUUID(), type, data, metadata: at(recordedAt) }], { expectedRevision: 'any' });
+}
+
+/** Polls `read` until it answers `want` or 10 s pass; returns the last answer. */
+async function eventually<T>(read: () => Promise<T>, want: T): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  let value = await read();
+  while (value !== want && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    value = await read();
+  }
+  return value;
 }
 
 const timeline = (scope: TimelineQuery['scope'], extra: Partial<TimelineQuery> = {}): TimelineQuery => ({
@@ -260,6 +273,95 @@ export function describeReadStoreContract(adapterName: string, open: () => Promi
       await standby.stop();
       await another.close();
       expect((await views.timeline(timeline({ type: 'country', code: 'RU' }))).items.map((i) => i.title)).toEqual(['seen by both']);
+    });
+
+    it(`[${adapterName}] keeps the healthy projections going while one fails, names it, and catches it up once it recovers`, async () => {
+      await runner.stop();
+      let failing = true;
+      const flaky: Projection = {
+        name: 'flaky',
+        version: 1,
+        tables: [],
+        handles: (event) => event.type === 'MeetingHeld',
+        apply: () => (failing ? Promise.reject(new Error('flaky is down')) : Promise.resolve()),
+      };
+      const errors: string[] = [];
+      const withFlaky = new ProjectionRunner(store, fixture.read, [...ALL_PROJECTIONS, flaky], {
+        log: () => undefined,
+        error: (message) => errors.push(message),
+      });
+      await withFlaky.init();
+      withFlaky.start();
+      try {
+        const id = randomUUID();
+        const written = await record(
+          store,
+          developmentStream(id),
+          'MeetingHeld',
+          meeting(id, '2024-05-01', ['CN', 'RU'], 'despite flaky'),
+          '2024-02-01T00:00:00.000Z',
+        );
+        const titles = async () => (await views.timeline(timeline({ type: 'country', code: 'RU' }))).items.map((i) => i.title).join();
+        expect(await eventually(titles, 'despite flaky')).toBe('despite flaky');
+        const statuses = await withFlaky.statuses();
+        expect(statuses.find((status) => status.name === 'flaky')?.status).toBe('failed');
+        expect(statuses.find((status) => status.name === 'developments')?.position).toBe(written.position);
+        expect(errors.some((message) => message.includes('flaky') && message.includes('flaky is down'))).toBe(true);
+        expect(withFlaky.position).toBeLessThan(written.position);
+
+        failing = false;
+        expect(await withFlaky.waitFor(written.position, 10_000)).toBe(true);
+        expect((await withFlaky.statuses()).every((status) => status.status === 'running')).toBe(true);
+      } finally {
+        await withFlaky.stop();
+      }
+    });
+
+    it(`[${adapterName}] replays the log into fresh views when a projection's version changed`, async () => {
+      const id = randomUUID();
+      await record(
+        store,
+        developmentStream(id),
+        'MeetingHeld',
+        meeting(id, '2024-05-01', ['CN', 'RU'], 'kept'),
+        '2024-02-01T00:00:00.000Z',
+      );
+      await caughtUp();
+      const before = (await runner.statuses()).find((status) => status.name === 'developments')!;
+      await runner.stop();
+
+      const changed: Projection = { ...developmentsProjection, version: developmentsProjection.version + 1 };
+      const logs: string[] = [];
+      const upgraded = new ProjectionRunner(
+        store,
+        fixture.read,
+        ALL_PROJECTIONS.map((projection) => (projection.name === changed.name ? changed : projection)),
+        { log: (message) => logs.push(message), error: () => undefined },
+      );
+      await upgraded.init();
+      // The old views are gone and the checkpoint starts over at the new version …
+      const reset = await fixture.read.db
+        .selectFrom('projection_checkpoints')
+        .selectAll()
+        .where('name', '=', 'developments')
+        .executeTakeFirstOrThrow();
+      expect([Number(reset.position), Number(reset.version)]).toEqual([0, changed.version]);
+      expect((await views.timeline(timeline({ type: 'country', code: 'RU' }))).items).toEqual([]);
+      expect(logs.some((message) => message.includes('developments') && message.includes(`version ${changed.version}`))).toBe(true);
+      // … and the log replays into views equal to the ones it had.
+      upgraded.start();
+      try {
+        expect(await upgraded.waitFor(await store.headPosition(), 10_000)).toBe(true);
+        const after = (await upgraded.statuses()).find((status) => status.name === 'developments')!;
+        expect(after.digest).toBe(before.digest);
+        expect((await views.timeline(timeline({ type: 'country', code: 'RU' }))).items.map((i) => i.title)).toEqual(['kept']);
+      } finally {
+        await upgraded.stop();
+      }
+      // A second start with the same version leaves the views alone.
+      const again = new ProjectionRunner(store, fixture.read, [changed]);
+      await again.init();
+      expect((await views.timeline(timeline({ type: 'country', code: 'RU' }))).items.map((i) => i.title)).toEqual(['kept']);
     });
   });
 }

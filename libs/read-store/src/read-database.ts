@@ -190,7 +190,11 @@ export function openPostgresReadDatabase(connectionString: string, options: { ma
     if (rows.length === 0) return;
     const size = Math.max(1, Math.floor(30_000 / Object.keys(rows[0]!).length));
     const db = tx as unknown as Kysely<Record<string, object>>;
-    for (let i = 0; i < rows.length; i += size) await db.insertInto(physical).values(rows.slice(i, i + size)).execute();
+    for (let i = 0; i < rows.length; i += size)
+      await db
+        .insertInto(physical)
+        .values(rows.slice(i, i + size))
+        .execute();
   }
 
   return { db, dialect: 'postgres', insertRows, acquireRunnerLease, close: () => db.destroy() };
