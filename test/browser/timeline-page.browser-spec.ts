@@ -349,3 +349,72 @@ describe('the page at /', () => {
     await page.close();
   });
 });
+
+describe('the page on a service that needs a key to read (PUBLIC_READS=false)', () => {
+  const READER_KEY = 'reader-key-0123456789abcdef';
+  let keyed: ChildProcess | undefined;
+  let keyedOutput = '';
+  let keyedDir: string;
+  let keyedUrl: string;
+
+  beforeAll(async () => {
+    keyedDir = mkdtempSync(join(tmpdir(), 'annals-browser-keyed-'));
+    const port = await freePort();
+    keyedUrl = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATA_DIR: keyedDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SAMPLE_DATA: 'true',
+      EVENT_STORE: 'sqlite',
+      READ_STORE: 'sqlite',
+      LOG_LEVEL: 'warn',
+      API_KEYS: `reader:${READER_KEY}:read`,
+      PUBLIC_READS: 'false',
+    };
+    delete env.RATE_LIMIT;
+    keyed = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    keyed.stdout?.on('data', (chunk: Buffer) => (keyedOutput += chunk.toString()));
+    keyed.stderr?.on('data', (chunk: Buffer) => (keyedOutput += chunk.toString()));
+    await waitFor('the keyed service and its sample data', async () => {
+      if (keyed?.exitCode !== null) throw new Error(`the keyed service exited:\n${keyedOutput}`);
+      const response = await fetch(`${keyedUrl}/api/organizations/SCO/members?asOf=2024-07-05`, {
+        headers: { authorization: `Bearer ${READER_KEY}` },
+      });
+      return response.ok ? true : undefined;
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (keyed && keyed.exitCode === null) {
+      const closed = new Promise((done) => keyed!.once('close', done));
+      keyed.kill('SIGTERM');
+      await Promise.race([closed, new Promise((done) => setTimeout(done, 10_000))]);
+      if (keyed.exitCode === null) keyed.kill('SIGKILL');
+    }
+    if (keyedDir) rmSync(keyedDir, { recursive: true, force: true });
+  });
+
+  it('asks for the key, reads with it, refuses a wrong one and forgets it on request', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'en-GB', timezoneId: 'UTC' });
+    await page.goto(`${keyedUrl}/?organization=SCO`);
+    const keyInput = page.getByLabel('API key');
+    await keyInput.waitFor();
+    await expect(page.locator('#status').textContent()).resolves.toContain('API key');
+
+    await keyInput.fill('not-the-right-key-at-all');
+    await page.getByRole('button', { name: 'Use key' }).click();
+    await page.locator('#status', { hasText: 'not accepted' }).waitFor();
+
+    await page.getByLabel('API key').fill(READER_KEY);
+    await page.getByRole('button', { name: 'Use key' }).click();
+    await developmentList(page).getByRole('link', { name: XI_PUTIN_MEETING }).waitFor();
+    await expect(page.locator('#key-form').isHidden()).resolves.toBe(true);
+
+    await page.getByRole('button', { name: 'Forget the API key' }).click();
+    await page.getByLabel('API key').waitFor();
+    await expect(page.locator('#development-list .entry').count()).resolves.toBe(0);
+    await page.close();
+  });
+});

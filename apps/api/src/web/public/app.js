@@ -232,14 +232,45 @@ class ApiError extends Error {
   }
 }
 
+// A service with PUBLIC_READS=false asks for a key: the page asks the reader once and keeps it for this tab only.
+const KEY_STORAGE = 'annals.apiKey';
+const storedKey = () => sessionStorage.getItem(KEY_STORAGE) || '';
+
+function askForKey(message) {
+  const form = document.getElementById('key-form');
+  form.hidden = false;
+  setStatus(message, { error: true });
+  document.getElementById('key-input').focus();
+}
+
+function wireKey() {
+  const form = document.getElementById('key-form');
+  const forget = document.getElementById('key-forget');
+  forget.hidden = !storedKey();
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(KEY_STORAGE, document.getElementById('key-input').value.trim());
+    location.reload();
+  });
+  forget.addEventListener('click', () => {
+    sessionStorage.removeItem(KEY_STORAGE);
+    location.reload();
+  });
+}
+
 async function getJson(path, params = {}, signal) {
   const query = Object.entries(params)
     .filter(([, value]) => value !== undefined && value !== null && value !== '')
     .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
     .join('&');
-  const response = await fetch(query ? `${path}?${query}` : path, { headers: { accept: 'application/json' }, signal });
+  const headers = { accept: 'application/json' };
+  if (storedKey()) headers.authorization = `Bearer ${storedKey()}`;
+  const response = await fetch(query ? `${path}?${query}` : path, { headers, signal });
   if (!response.ok) {
     const problem = await response.json().catch(() => null);
+    if (response.status === 401) {
+      askForKey(storedKey() ? 'That API key was not accepted: enter another.' : 'This service needs an API key to read: enter yours.');
+    }
     throw new ApiError(response.status, problem);
   }
   return response.json();
@@ -1249,6 +1280,7 @@ async function loadOrganizations() {
 }
 
 async function start() {
+  wireKey();
   Object.assign(state, readAddress());
   ui.asOf.value = state.asOf ? new Date(periodStart(state.asOf)).toISOString().slice(0, 10) : today();
   fillCountryCodes();
@@ -1262,7 +1294,8 @@ async function start() {
       organizations.find((organization) => organization.code === 'SCO' && organization.memberCount > 0) ??
       [...organizations].sort((a, b) => b.memberCount - a.memberCount)[0];
     if (!preferred) {
-      setStatus('No organizations yet.');
+      // Waiting for a key says so already.
+      if (document.getElementById('key-form').hidden) setStatus('No organizations yet.');
       return;
     }
     state.view = { type: 'organization', code: preferred.code };
