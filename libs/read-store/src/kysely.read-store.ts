@@ -44,7 +44,7 @@ export class KyselyReadStore implements ReadStore {
     const last = page[page.length - 1];
     return new StoredTimelinePage(
       page.map((row) => row.entry),
-      page.map((row) => (row.content === undefined ? {} : (JSON.parse(row.content) as Record<string, unknown>))),
+      query.withContent ? page.map((row) => (row.content === undefined ? {} : (JSON.parse(row.content) as Record<string, unknown>))) : [],
       more && last ? { start: last.occurred_start, position: Number(last.position) } : null,
     );
   }
@@ -67,7 +67,7 @@ export class KyselyReadStore implements ReadStore {
       );
     });
     const rows = await filtered(q, query, 't0', 'v').execute();
-    return query.withContent ? this.withContents(rows) : rows.map((row) => ({ ...row, content: undefined }));
+    return query.withContent ? this.withContents(rows) : (rows as Array<(typeof rows)[number] & { content?: string }>);
   }
 
   /** Exports need each item's full content: one lookup per page, by primary key. */
