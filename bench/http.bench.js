@@ -14,7 +14,7 @@
 const autocannon = require('autocannon');
 const { fork } = require('node:child_process');
 const path = require('node:path');
-const { tempDir, removeDir, prng, round, log } = require('./common');
+const { tempDir, removeDir, prng, round, log, median } = require('./common');
 const { meetingContent } = require('./data-generator');
 
 const SERVER = path.join(__dirname, 'server.js');
@@ -80,6 +80,39 @@ async function measured(server, options) {
   return result;
 }
 
+/**
+ * Interleaved rounds (a, b, c, a, b, c, …) of `seconds` each, so a slow stretch of this noisy machine hits every
+ * side alike. Returns, per phase, the round summaries and a combined one (rates summed over the rounds, latency
+ * percentiles the median of the rounds').
+ */
+async function interleaved(server, phases, rounds, seconds) {
+  const out = Object.fromEntries(Object.keys(phases).map((name) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, options] of Object.entries(phases)) out[name].push(await measured(server, { ...options, duration: seconds }));
+  }
+  const combined = {};
+  for (const [name, runs] of Object.entries(out)) {
+    const ok = runs.reduce((sum, run) => sum + run.ok, 0);
+    const pick = (path) => median(runs.map((run) => path.split('.').reduce((value, key) => value[key], run)));
+    combined[name] = {
+      okPerSecond: Math.round(ok / (rounds * seconds)),
+      requests: runs.reduce((sum, run) => sum + run.requests, 0),
+      ok,
+      non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+      errors: runs.reduce((sum, run) => sum + run.errors, 0),
+      timeouts: runs.reduce((sum, run) => sum + run.timeouts, 0),
+      latencyMs: { p50: pick('latencyMs.p50'), p90: pick('latencyMs.p90'), p99: pick('latencyMs.p99'), max: Math.max(...runs.map((run) => run.latencyMs.max)) },
+      bytesPerResponse: runs[0].bytesPerResponse,
+      serverLoopDelayMs: { p50: pick('serverLoopDelayMs.p50'), p99: pick('serverLoopDelayMs.p99') },
+      perRoundOkPerSecond: runs.map((run) => run.okPerSecond),
+    };
+  }
+  return combined;
+}
+
+/** The median over rounds of (a's rate ÷ b's rate) in the same round. */
+const ratioOfRounds = (a, b) => median(a.perRoundOkPerSecond.map((rate, i) => rate / b.perRoundOkPerSecond[i]));
+
 /** Requests/s counting only 2xx answers, plus the latency figures and errors worth reporting. */
 function summary(result) {
   const ok = result['2xx'];
@@ -96,8 +129,10 @@ function summary(result) {
   };
 }
 
+const ROUNDS = { quick: { rounds: 3, seconds: 2 }, full: { rounds: 5, seconds: 4 } };
+
 async function readPhase({ dir, quick, execArgv, logLevel }) {
-  const duration = quick ? 5 : 15;
+  const { rounds, seconds } = quick ? ROUNDS.quick : ROUNDS.full;
   const server = await startServer({ dataDir: dir, samplePath: '/api/countries/RU/timeline?limit=50&from=2005', execArgv, logLevel });
   try {
     const rng = prng(77);
@@ -108,10 +143,13 @@ async function readPhase({ dir, quick, execArgv, logLevel }) {
     await cannon({ url: server.url, duration: quick ? 2 : 3, requests: timelineRequests });
     await cannon({ url: `${server.url}/bench/nest/bare`, duration: 1 });
     await cannon({ url: `${server.url}/bench/bare`, duration: 1 });
-    const bare = await measured(server, { url: `${server.url}/bench/nest/bare`, duration });
-    const bareFastify = await measured(server, { url: `${server.url}/bench/bare`, duration });
-    const timeline = await measured(server, { url: server.url, duration, requests: timelineRequests });
-    const single = await measured(server, { url: server.url, duration, connections: 1, requests: timelineRequests });
+    const { bare, bareFastify, timeline } = await interleaved(
+      server,
+      { bare: { url: `${server.url}/bench/nest/bare` }, bareFastify: { url: `${server.url}/bench/bare` }, timeline: { url: server.url, requests: timelineRequests } },
+      rounds,
+      seconds,
+    );
+    const single = await measured(server, { url: server.url, duration: quick ? 5 : 15, connections: 1, requests: timelineRequests });
     const stats = await server.stats();
     log(`  http read: bare Nest ${bare.okPerSecond}/s, bare Fastify ${bareFastify.okPerSecond}/s, timeline ${timeline.okPerSecond}/s, p99 ${single.latencyMs.p99} ms at 1 conn, ${timeline.latencyMs.p99} ms at 64 (server loop delay p50 ${timeline.serverLoopDelayMs.p50} ms)`);
     return { bare, bareFastify, timeline, singleConnection: single, server: { bootMs: server.bootMs, head: server.head, samplePageBytes: server.sampleBytes, peakRssMb: round(stats.peakRssMb, 1) } };
@@ -121,7 +159,7 @@ async function readPhase({ dir, quick, execArgv, logLevel }) {
 }
 
 async function writePhase({ quick, execArgv, logLevel }) {
-  const duration = quick ? 5 : 15;
+  const { rounds, seconds } = quick ? ROUNDS.quick : ROUNDS.full;
   const dir = tempDir('http-write');
   const server = await startServer({ dataDir: dir, execArgv, logLevel });
   try {
@@ -136,9 +174,12 @@ async function writePhase({ quick, execArgv, logLevel }) {
     await cannon({ url: server.url, duration: quick ? 2 : 3, requests: writes });
     await cannon({ url: server.url, duration: 1, requests: bareWrites });
     await cannon({ url: server.url, duration: 1, requests: bareFastifyWrites });
-    const bare = await measured(server, { url: server.url, duration, requests: bareWrites });
-    const bareFastify = await measured(server, { url: server.url, duration, requests: bareFastifyWrites });
-    const meetings = await measured(server, { url: server.url, duration, requests: writes });
+    const { bare, bareFastify, meetings } = await interleaved(
+      server,
+      { bare: { url: server.url, requests: bareWrites }, bareFastify: { url: server.url, requests: bareFastifyWrites }, meetings: { url: server.url, requests: writes } },
+      rounds,
+      seconds,
+    );
     const stats = await server.stats();
     log(`  http write: bare Nest ${bare.okPerSecond}/s, bare Fastify ${bareFastify.okPerSecond}/s, meetings ${meetings.okPerSecond}/s (p99 ${meetings.latencyMs.p99} ms, non-2xx ${meetings.non2xx})`);
     return { bare, bareFastify, meetings, recordedEvents: Number(stats.position), server: { bootMs: server.bootMs, peakRssMb: round(stats.peakRssMb, 1) }, bodyBytes: Buffer.byteLength(body()) };
@@ -152,17 +193,18 @@ async function run({ dir, quick = false, execArgv = [], logLevel = process.env.B
   const read = await readPhase({ dir, quick, execArgv, logLevel });
   const write = await writePhase({ quick, execArgv, logLevel });
   return {
-    httpWriteRatioVsBare: round(write.meetings.okPerSecond / write.bare.okPerSecond, 3),
-    httpReadRatioVsBare: round(read.timeline.okPerSecond / read.bare.okPerSecond, 3),
-    httpWriteRatioVsBareFastify: round(write.meetings.okPerSecond / write.bareFastify.okPerSecond, 3),
-    httpReadRatioVsBareFastify: round(read.timeline.okPerSecond / read.bareFastify.okPerSecond, 3),
+    httpWriteRatioVsBare: round(ratioOfRounds(write.meetings, write.bare), 3),
+    httpReadRatioVsBare: round(ratioOfRounds(read.timeline, read.bare), 3),
+    httpWriteRatioVsBareFastify: round(ratioOfRounds(write.meetings, write.bareFastify), 3),
+    httpReadRatioVsBareFastify: round(ratioOfRounds(read.timeline, read.bareFastify), 3),
     readP99Ms: read.singleConnection.latencyMs.p99,
     readP99MsAt64Connections: read.timeline.latencyMs.p99,
     write,
     read,
     setup: {
       connections: 64,
-      durationSeconds: quick ? 5 : 15,
+      rounds: quick ? ROUNDS.quick : ROUNDS.full,
+      ratios: 'median over interleaved rounds of (target 2xx/s ÷ baseline 2xx/s in the same round)',
       logLevel,
       readPaths: `GET /api/countries/{${READ_COUNTRIES.join(',')}}/timeline?limit=50&from=YYYY, 8% /api/organizations/SCO/timeline`,
       writeDurability: 'SQLITE_SYNCHRONOUS=full (default): WAL + synchronous=FULL, group commit',
