@@ -54,7 +54,7 @@ export function describeReadStoreContract(adapterName: string, open: () => Promi
       runner = new ProjectionRunner(store, fixture.read, ALL_PROJECTIONS);
       await runner.init();
       runner.start();
-      views = new KyselyReadStore(fixture.read.db);
+      views = new KyselyReadStore(fixture.read.db, fixture.read.dialect);
       await record(
         store,
         organizationStream('SCO'),

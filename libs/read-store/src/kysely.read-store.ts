@@ -1,6 +1,7 @@
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { CompiledQuery, type ExpressionBuilder } from 'kysely';
 import type { DevelopmentDetails, OrganizationRecord, ReadStore, TimelineEntry, TimelinePage, TimelineQuery } from '@annals/application';
 import type { DevelopmentKind, MembershipEndingReason, MembershipPeriod, MembershipStatus, PresidencyPeriod } from '@annals/domain';
+import type { ReadDialect } from './read-database';
 import type { ViewDatabase, ViewDb } from './view-tables';
 
 /** Current rows, or the rows as recorded at `asKnownAt` (SQL:2011-style system time). */
@@ -34,62 +35,25 @@ const escapeLike = (text: string) => text.toLowerCase().replace(/[\\%_]/g, (c) =
 
 /** The ReadStore port over Kysely: the same queries on SQLite and PostgreSQL. */
 export class KyselyReadStore implements ReadStore {
-  constructor(private readonly db: ViewDb) {}
+  constructor(
+    private readonly db: ViewDb,
+    private readonly dialect: ReadDialect,
+  ) {}
 
+  /** The hot path: SQL written out (no query builder), one statement per page; the entries stay JSON text. */
   async timeline(query: TimelineQuery): Promise<TimelinePage> {
-    const keys = timelineKeys(query);
-    const rows = keys.length > 0 ? await this.byTimelineKeys(keys, query) : await this.byVersions(query);
+    const { text, parameters } = timelineSql(query);
+    const { rows } = await this.db.executeQuery<TimelineRow>(
+      CompiledQuery.raw(this.dialect === 'postgres' ? numberedPlaceholders(text) : text, parameters),
+    );
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
     const last = page[page.length - 1];
     return new StoredTimelinePage(
       page.map((row) => row.entry),
-      query.withContent ? page.map((row) => (row.content === undefined ? {} : (JSON.parse(row.content) as Record<string, unknown>))) : [],
+      query.withContent ? page.map((row) => JSON.parse(row.content!) as Record<string, unknown>) : [],
       more && last ? { start: last.occurred_start, position: Number(last.position) } : null,
     );
-  }
-
-  /** The first key drives the range scan on the clustered timeline; further keys (relations) must hold the same row version. */
-  private async byTimelineKeys(keys: string[], query: TimelineQuery) {
-    // The timeline index gives the order; each row's version row (by vid, its rowid on SQLite) gives the entry and the filters.
-    let q = this.db
-      .selectFrom('dev_timeline as t0')
-      .innerJoin('dev_versions as v', 'v.vid', 't0.vid')
-      .select(['v.entry', 't0.occurred_start', 't0.position', 'v.development_id', 'v.version'])
-      .where('t0.timeline_key', '=', keys[0]!)
-      .where(knownAt<ViewDatabase & { v: ViewDatabase['dev_versions'] }, 'v'>(query.asKnownAt, 'v'));
-    keys.slice(1).forEach((key, index) => {
-      const alias = `t${index + 1}`;
-      q = q.where(
-        sql<boolean>`EXISTS (SELECT 1 FROM dev_timeline ${sql.raw(alias)} WHERE ${sql.ref(`${alias}.timeline_key`)} = ${key}
-          AND ${sql.ref(`${alias}.occurred_start`)} = t0.occurred_start AND ${sql.ref(`${alias}.position`)} = t0.position
-          AND ${sql.ref(`${alias}.vid`)} = t0.vid)` as never,
-      );
-    });
-    const rows = await filtered(q, query, 't0', 'v').execute();
-    return query.withContent ? this.withContents(rows) : (rows as Array<(typeof rows)[number] & { content?: string }>);
-  }
-
-  /** Exports need each item's full content: one lookup per page, by primary key. */
-  private async withContents<R extends { development_id: string; version: number }>(
-    rows: R[],
-  ): Promise<Array<R & { content: string | undefined }>> {
-    if (rows.length === 0) return [];
-    const contents = await this.db
-      .selectFrom('dev_versions')
-      .select(['development_id', 'version', 'content'])
-      .where('development_id', 'in', [...new Set(rows.map((r) => r.development_id))])
-      .execute();
-    const byKey = new Map(contents.map((c) => [`${c.development_id}/${c.version}`, c.content]));
-    return rows.map((row) => ({ ...row, content: byKey.get(`${row.development_id}/${row.version}`) }));
-  }
-
-  private async byVersions(query: TimelineQuery) {
-    const q = this.db
-      .selectFrom('dev_versions as t0')
-      .select(['t0.entry', 't0.content', 't0.occurred_start', 't0.position', 't0.development_id', 't0.version'])
-      .where(knownAt<ViewDatabase & { t0: ViewDatabase['dev_versions'] }, 't0'>(query.asKnownAt, 't0'));
-    return filtered(q, query, 't0', 't0').execute();
   }
 
   async development(developmentId: string, asKnownAt?: number): Promise<DevelopmentDetails | undefined> {
@@ -190,34 +154,65 @@ function timelineKeys(query: TimelineQuery): string[] {
   }
 }
 
+interface TimelineRow {
+  entry: string;
+  content?: string;
+  occurred_start: string;
+  position: number | string;
+}
+
 /**
- * Filters, keyset cursor, order and limit shared by every timeline query: `alias` carries occurred_start and
- * position (the order), `version` the version row's columns (kind, retracted, search text).
+ * One timeline page as SQL with `?` placeholders. With timeline keys, the first key drives a range scan of the
+ * timeline index (`o`rder columns from `t0`), further keys (a pair of countries) must list the same version, and
+ * each row's version (`v`, by vid: its rowid on SQLite) gives the entry and the filters. Without keys (a search
+ * by words only) the versions themselves are scanned. Keyset cursor, never OFFSET; one row more than the limit
+ * says whether there is a next page.
  */
-function filtered<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, TB, O>, query: TimelineQuery, alias: string, version: string) {
-  const col = (name: string) => sql.ref(`${alias}.${name}`);
-  const searchColumn = `${version}.search_text`;
-  let out = q;
-  if (!query.includeRetracted) out = out.where(sql.ref(`${version}.retracted`) as never, '=', 0 as never);
-  if (query.fromDay) out = out.where(col('occurred_start') as never, '>=', query.fromDay as never);
-  if (query.toDay) out = out.where(col('occurred_start') as never, '<=', query.toDay as never);
-  if (query.kinds?.length) out = out.where(sql.ref(`${version}.kind`) as never, 'in', query.kinds as never);
+function timelineSql(query: TimelineQuery): { text: string; parameters: unknown[] } {
+  const parameters: unknown[] = [];
+  const p = (value: unknown) => {
+    parameters.push(value);
+    return '?';
+  };
+  const keys = timelineKeys(query);
+  const o = keys.length > 0 ? 't0' : 'v';
+  const where: string[] = [];
+  keys.forEach((key, index) => {
+    if (index === 0) return where.push(`t0.timeline_key = ${p(key)}`);
+    const t = `t${index}`;
+    where.push(
+      `EXISTS (SELECT 1 FROM dev_timeline ${t} WHERE ${t}.timeline_key = ${p(key)} AND ${t}.occurred_start = t0.occurred_start ` +
+        `AND ${t}.position = t0.position AND ${t}.vid = t0.vid)`,
+    );
+  });
+  // Current rows, or the rows as recorded at `asKnownAt` (SQL:2011-style system time).
+  if (query.asKnownAt === undefined) where.push('v.recorded_to IS NULL');
+  else where.push(`v.recorded_from <= ${p(query.asKnownAt)} AND (v.recorded_to IS NULL OR v.recorded_to > ${p(query.asKnownAt)})`);
+  if (!query.includeRetracted) where.push('v.retracted = 0');
+  if (query.fromDay) where.push(`${o}.occurred_start >= ${p(query.fromDay)}`);
+  if (query.toDay) where.push(`${o}.occurred_start <= ${p(query.toDay)}`);
+  if (query.kinds?.length) where.push(`v.kind IN (${query.kinds.map(p).join(', ')})`);
   if (query.scope.type === 'search' && query.scope.text) {
     // Every word must appear, anywhere in the title, summary or tags.
     for (const word of query.scope.text.split(/\s+/).filter(Boolean).slice(0, 10)) {
-      out = out.where(sql<boolean>`${sql.ref(searchColumn)} LIKE ${`%${escapeLike(word)}%`} ESCAPE '\\'` as never);
+      where.push(`v.search_text LIKE ${p(`%${escapeLike(word)}%`)} ESCAPE '\\'`);
     }
   }
+  const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   if (query.cursor) {
     const { start, position } = query.cursor;
-    const op = query.order === 'asc' ? sql`>` : sql`<`;
-    out = out.where(
-      sql<boolean>`(${col('occurred_start')} ${op} ${start} OR (${col('occurred_start')} = ${start} AND ${col('position')} ${op} ${position}))` as never,
-    );
+    const op = query.order === 'asc' ? '>' : '<';
+    where.push(`(${o}.occurred_start ${op} ${p(start)} OR (${o}.occurred_start = ${p(start)} AND ${o}.position ${op} ${p(position)}))`);
   }
-  const direction = query.order === 'asc' ? 'asc' : 'desc';
-  return out
-    .orderBy(col('occurred_start') as never, direction)
-    .orderBy(col('position') as never, direction)
-    .limit(query.limit + 1);
+  const from = keys.length > 0 ? 'dev_timeline t0 JOIN dev_versions v ON v.vid = t0.vid' : 'dev_versions v';
+  const text =
+    `SELECT v.entry${query.withContent ? ', v.content' : ''}, ${o}.occurred_start, ${o}.position FROM ${from} ` +
+    `WHERE ${where.join(' AND ')} ORDER BY ${o}.occurred_start ${direction}, ${o}.position ${direction} LIMIT ${p(query.limit + 1)}`;
+  return { text, parameters };
 }
+
+/** PostgreSQL numbers its placeholders ($1, $2, …); the SQL above has no other question marks. */
+const numberedPlaceholders = (text: string): string => {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+};

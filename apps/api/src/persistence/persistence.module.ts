@@ -35,7 +35,7 @@ export class PersistenceModule {
         { provide: CLOCK, useValue: systemClock },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
         { provide: READ_DATABASE, useFactory: () => openReadDatabase(config) },
-        { provide: READ_STORE, useFactory: (read: ReadDatabase) => new KyselyReadStore(read.db), inject: [READ_DATABASE] },
+        { provide: READ_STORE, useFactory: (read: ReadDatabase) => new KyselyReadStore(read.db, read.dialect), inject: [READ_DATABASE] },
         {
           provide: ProjectionRunner,
           useFactory: (store: EventStore, read: ReadDatabase) =>
