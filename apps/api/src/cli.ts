@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ALL_PROJECTIONS, ProjectionRunner } from '@annals/projections';
+import type { RunnerLease } from '@annals/read-store';
 import { toRawEvent } from './operations/operations.controller';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
 import { createApp } from './bootstrap';
@@ -21,18 +22,43 @@ Configuration comes from the same environment variables as the service (DATA_DIR
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Stores and a runner without the HTTP layer, for the offline commands. */
-async function withRunner<T>(
+/** How long `rebuild` and `verify` try for the views' writer lease before concluding a service holds it. */
+const LEASE_WAIT_MS = 2500;
+
+/**
+ * Stores and a runner without the HTTP layer, for the offline commands. `rebuild` and `verify` write views, so
+ * they first take the lease a running service holds on them (the SQLite lock file, or PostgreSQL's advisory
+ * lock): with a service running they refuse (exit 4) instead of writing views under it.
+ */
+async function withRunner(
   config: AppConfig,
-  work: (runner: ProjectionRunner, store: ReturnType<typeof openEventStore>) => Promise<T>,
-): Promise<T> {
+  work: (runner: ProjectionRunner, store: ReturnType<typeof openEventStore>) => Promise<number>,
+  options: { writesViews?: 'rebuild' | 'verify' } = {},
+): Promise<number> {
   const store = openEventStore(config);
   const read = openReadDatabase(config);
   const runner = new ProjectionRunner(store, read, ALL_PROJECTIONS, { log: err, error: err });
+  let lease: RunnerLease | undefined;
   try {
+    if (options.writesViews) {
+      lease = await read.acquireRunnerLease(AbortSignal.timeout(LEASE_WAIT_MS));
+      if (!lease) {
+        err(
+          `annals ${options.writesViews}: a running Annals service writes these views (it holds their lease); ` +
+            (options.writesViews === 'rebuild' ? 'ask it instead (POST /api/projections/rebuild) or stop it first' : 'stop it first'),
+        );
+        return 4;
+      }
+      // verify runs the live runner, which takes the lease itself.
+      if (options.writesViews === 'verify') {
+        await lease.release();
+        lease = undefined;
+      }
+    }
     await runner.init();
     return await work(runner, store);
   } finally {
+    await lease?.release();
     await store.close();
     await read.close();
   }
@@ -70,21 +96,29 @@ async function main(argv: string[]): Promise<number> {
       return new Promise<number>(() => undefined);
     }
     case 'rebuild':
-      return withRunner(config, async (runner) => {
-        await runner.rebuild();
-        for (const status of await runner.statuses()) out(`${status.name}\tposition ${status.position}\tdigest ${status.digest}`);
-        return 0;
-      });
+      return withRunner(
+        config,
+        async (runner) => {
+          await runner.rebuild();
+          for (const status of await runner.statuses()) out(`${status.name}\tposition ${status.position}\tdigest ${status.digest}`);
+          return 0;
+        },
+        { writesViews: 'rebuild' },
+      );
     case 'verify':
-      return withRunner(config, async (runner, store) => {
-        // Bring the live views up to the head first, so only a real difference fails the check.
-        runner.start();
-        await runner.waitFor(await store.headPosition(), 600_000);
-        const results = await runner.verify();
-        await runner.stop();
-        for (const r of results) out(`${r.equal ? 'ok  ' : 'DIFF'}\t${r.name}\tlive ${r.live}\trebuilt ${r.rebuilt}`);
-        return results.every((r) => r.equal) ? 0 : 1;
-      });
+      return withRunner(
+        config,
+        async (runner, store) => {
+          // Bring the live views up to the head first, so only a real difference fails the check.
+          runner.start();
+          await runner.waitFor(await store.headPosition(), 600_000);
+          const results = await runner.verify();
+          await runner.stop();
+          for (const r of results) out(`${r.equal ? 'ok  ' : 'DIFF'}\t${r.name}\tlive ${r.live}\trebuilt ${r.rebuilt}`);
+          return results.every((r) => r.equal) ? 0 : 1;
+        },
+        { writesViews: 'verify' },
+      );
     case 'export':
       return withRunner(config, async (_runner, store) => {
         for await (const event of store.readAll({ batchSize: 1000 })) {
