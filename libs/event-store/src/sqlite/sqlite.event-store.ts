@@ -167,16 +167,25 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /**
+   * One append inside the group's transaction. The common cases cost one INSERT per event: a new stream
+   * ('no-stream') needs no look-up, because UNIQUE (stream, revision) refuses revision 0 of an existing stream, and
+   * retries and duplicate ids are only looked for once a UNIQUE constraint has refused the insert.
+   */
   private appendOne(pending: PendingAppend): { ok: true; result: AppendResult } | { ok: false; error: unknown } {
     const { stream, events, expectedRevision } = pending;
     const statements = this.statements;
     try {
-      const retried = this.findIdempotentRetry(pending);
-      if (retried) return { ok: true, result: retried };
-      const last = statements.lastRevision.get(stream)?.revision ?? null;
-      const actual = last === null ? ('no-stream' as const) : last;
-      const matches = expectedRevision === 'any' || (expectedRevision === 'no-stream' ? last === null : last === expectedRevision);
-      if (!matches) return { ok: false, error: new WrongExpectedRevisionError(stream, expectedRevision, actual) };
+      let last: bigint | null = null;
+      if (expectedRevision !== 'no-stream') {
+        last = statements.lastRevision.get(stream)?.revision ?? null;
+        if (expectedRevision !== 'any' && last !== expectedRevision) {
+          // The stream moved on: by these very events (a retry), or by somebody else.
+          const retried = this.findIdempotentRetry(pending);
+          if (retried) return { ok: true, result: retried };
+          return { ok: false, error: new WrongExpectedRevisionError(stream, expectedRevision, last ?? 'no-stream') };
+        }
+      }
 
       // One INSERT is atomic by itself; several need a savepoint to fail together.
       const atomic = events.length > 1;
@@ -206,11 +215,14 @@ export class SqliteEventStore implements EventStore {
           statements.rollbackTo.run();
           statements.release.run();
         }
-        // An id of this batch is stored elsewhere (the only constraint an append can hit: revisions are computed here).
+        if (!isUniqueViolation(error)) throw error;
+        // Refused by a constraint: a retry of stored events, an id stored elsewhere, or a stream that exists.
+        const retried = this.findIdempotentRetry(pending);
+        if (retried) return { ok: true, result: retried };
         const duplicate = events.find((event) => statements.byEventId.get(event.eventId));
-        if (duplicate || isUniqueViolation(error))
-          return { ok: false, error: new DuplicateEventIdError(duplicate?.eventId ?? events[0]!.eventId) };
-        throw error;
+        if (duplicate) return { ok: false, error: new DuplicateEventIdError(duplicate.eventId) };
+        const actual = statements.lastRevision.get(stream)?.revision ?? null;
+        return { ok: false, error: new WrongExpectedRevisionError(stream, expectedRevision, actual ?? 'no-stream') };
       }
     } catch (error) {
       return { ok: false, error };
