@@ -61,6 +61,23 @@ async function waitFor<T>(what: string, attempt: () => Promise<T | undefined>, t
   throw new Error(`Timed out waiting for ${what} (${lastError instanceof Error ? lastError.message : 'no answer'}):\n${serverOutput}`);
 }
 
+/** The built service on the embedded stores with the sample data; no keys or rate limit unless `extra` sets them. */
+function serviceEnv(dir: string, port: number, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SAMPLE_DATA: 'true',
+    EVENT_STORE: 'sqlite',
+    READ_STORE: 'sqlite',
+    LOG_LEVEL: 'warn',
+  };
+  delete env.API_KEYS;
+  delete env.RATE_LIMIT;
+  return { ...env, ...extra };
+}
+
 async function openPage(path: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'en-GB', timezoneId: 'UTC' });
   const seen: string[] = [];
@@ -88,18 +105,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'annals-browser-'));
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    SAMPLE_DATA: 'true',
-    EVENT_STORE: 'sqlite',
-    READ_STORE: 'sqlite',
-    LOG_LEVEL: 'warn',
-  };
-  delete env.API_KEYS;
-  delete env.RATE_LIMIT;
+  const env = serviceEnv(dataDir, port);
   server = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
   server.stderr?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
@@ -361,19 +367,7 @@ describe('the page on a service that needs a key to read (PUBLIC_READS=false)', 
     keyedDir = mkdtempSync(join(tmpdir(), 'annals-browser-keyed-'));
     const port = await freePort();
     keyedUrl = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      DATA_DIR: keyedDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SAMPLE_DATA: 'true',
-      EVENT_STORE: 'sqlite',
-      READ_STORE: 'sqlite',
-      LOG_LEVEL: 'warn',
-      API_KEYS: `reader:${READER_KEY}:read`,
-      PUBLIC_READS: 'false',
-    };
-    delete env.RATE_LIMIT;
+    const env = serviceEnv(keyedDir, port, { API_KEYS: `reader:${READER_KEY}:read`, PUBLIC_READS: 'false' });
     keyed = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     keyed.stdout?.on('data', (chunk: Buffer) => (keyedOutput += chunk.toString()));
     keyed.stderr?.on('data', (chunk: Buffer) => (keyedOutput += chunk.toString()));
