@@ -33,6 +33,7 @@ import {
   show,
   substitute,
   Target,
+  jsonReq,
   textArb,
   toJson,
   validBodyArb,
@@ -54,13 +55,6 @@ beforeEach(() => {
 });
 afterAll(async () => {
   await target?.close();
-});
-
-const jsonReq = (path: string, text: string): Req => ({
-  method: 'POST',
-  path,
-  body: text,
-  headers: { 'content-type': 'application/json' },
 });
 
 /**

@@ -24,6 +24,7 @@ import {
   show,
   substitute,
   Target,
+  jsonReq,
   toJson,
   validBodyArb,
   type Judged,
@@ -44,12 +45,6 @@ afterAll(async () => {
   await target?.close();
 });
 
-const jsonReq = (path: string, text: string): Req => ({
-  method: 'POST',
-  path,
-  body: text,
-  headers: { 'content-type': 'application/json' },
-});
 const mutationCase = (kind: Kind) => validBodyArb(kind).chain((base) => mutationArb(base).map((mutation) => ({ base, mutation })));
 
 describe('POST /api/developments/* with generated bodies', () => {

@@ -336,6 +336,14 @@ export const json = (method: string, path: string, body: unknown): Req => ({
   headers: { 'content-type': 'application/json' },
 });
 
+/** A POST of JSON text as given (possibly malformed), for the fuzz suites. */
+export const jsonReq = (path: string, text: string): Req => ({
+  method: 'POST',
+  path,
+  body: text,
+  headers: { 'content-type': 'application/json' },
+});
+
 export const ndjson = (text: string): Req => ({
   method: 'POST',
   path: '/api/import',
