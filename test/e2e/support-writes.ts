@@ -75,6 +75,8 @@ export function expectWriteAnswer(response: TestResponse, status: 201 | 200, kin
     stream: expect.any(String),
     revision: expect.any(Number),
     position: expect.any(String),
+    // When it was recorded: what a user needs to try asKnownAt.
+    recordedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
   });
 }
 

@@ -101,12 +101,12 @@ describe('corrections and retractions', () => {
     expect(BigInt(current.history[0].position) < BigInt(current.history[1].position)).toBe(true);
   });
 
-  it('corrects an org-scoped development recorded a moment ago (the service finds its stream without waiting for the client)', async () => {
+  it('corrects a summit recorded a moment ago on its own stream (the service finds its stream without waiting for the client)', async () => {
     const organization = await freshOrganization(app);
     const written = await app.call('POST', PATHS.summit, summit({ organization }));
     const response = await app.call('POST', correct(written.json.developmentId), { changes: { host: 'uzb' }, reason: 'Wrong host' });
     expectWriteAnswer(response, 201, 'summit');
-    expect(response.json.stream).toBe(`organization-${organization}`);
+    expect(response.json.stream).toBe(`development-${written.json.developmentId}`);
     const current = await details(written.json.developmentId, response.json.position);
     expect(current.host).toBe('UZ');
     expect(current.history).toHaveLength(2);
@@ -250,7 +250,7 @@ describe('corrections and retractions', () => {
     const written = await record(PATHS.summit, summit({ organization: 'AU', host: 'ET' }));
     const response = await app.call('POST', retract(written.developmentId), { reason: 'Never happened' });
     expectWriteAnswer(response, 201, 'summit');
-    expect(response.json.stream).toBe('organization-AU');
+    expect(response.json.stream).toBe(`development-${written.developmentId}`);
     const events = await eventsOfDevelopment(app, written.developmentId);
     expect(events.map((e) => e.type)).toEqual(['SummitHeld', 'DevelopmentRetracted']);
 

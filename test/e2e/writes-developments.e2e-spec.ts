@@ -30,7 +30,7 @@ describe('recording developments', () => {
 
   const cases = [
     { kind: 'meeting', type: 'MeetingHeld', body: () => meeting(), stream: (id: string) => `development-${id}` },
-    { kind: 'summit', type: 'SummitHeld', body: () => summit({ organization: 'BRICS', host: 'RUS' }), stream: () => 'organization-BRICS' },
+    { kind: 'summit', type: 'SummitHeld', body: () => summit({ organization: 'BRICS', host: 'RUS' }), stream: (id: string) => `development-${id}` },
     {
       kind: 'membership-approval',
       type: 'MembershipApproved',
@@ -140,7 +140,7 @@ describe('recording developments', () => {
   it('treats organization codes case-insensitively, in bodies and for the stream', async () => {
     const response = await app.call('POST', PATHS.summit, summit({ organization: 'sco', host: 'kaz' }));
     expectWriteAnswer(response, 201, 'summit');
-    expect(response.json.stream).toBe('organization-SCO');
+    expect(response.json.stream).toBe(`development-${response.json.developmentId}`);
     const [event] = await eventsOfDevelopment(app, response.json.developmentId);
     expect(event!.data.organization).toBe('SCO');
     expect(event!.data.host).toBe('KZ');
@@ -182,18 +182,11 @@ describe('recording developments', () => {
   });
 
   it('gives every write a distinct event id and increasing positions and stream revisions', async () => {
-    const first = await app.call(
-      'POST',
-      PATHS.summit,
-      summit({ organization: 'OSCE', host: 'MT', occurredOn: '2024-12-05', endsOn: undefined }),
-    );
-    const second = await app.call(
-      'POST',
-      PATHS.summit,
-      summit({ organization: 'OSCE', host: 'FI', occurredOn: '2025-12-04', endsOn: undefined }),
-    );
-    expectWriteAnswer(first, 201, 'summit');
-    expectWriteAnswer(second, 201, 'summit');
+    const organization = await freshOrganization(app);
+    const first = await app.call('POST', PATHS['membership-approval'], approval({ organization, country: 'MT', occurredOn: '2024-12-05' }));
+    const second = await app.call('POST', PATHS['membership-approval'], approval({ organization, country: 'FI', occurredOn: '2025-12-04' }));
+    expectWriteAnswer(first, 201, 'membership-approval');
+    expectWriteAnswer(second, 201, 'membership-approval');
     expect(second.json.eventId).not.toBe(first.json.eventId);
     expect(second.json.developmentId).not.toBe(first.json.developmentId);
     expect(second.json.revision).toBe(first.json.revision + 1);

@@ -19,6 +19,7 @@ import {
   RegisterOrganizationHandler,
   RetractDevelopmentHandler,
   StreamWriter,
+  WritePlanner,
 } from '@annals/application';
 import { ApiKeyGuard } from './access/api-key.guard';
 import { RateLimitGuard } from './access/rate-limit.guard';
@@ -88,6 +89,7 @@ export class AppModule {
         ...COMMAND_HANDLERS,
         ...QUERY_HANDLERS,
         StreamWriter,
+        WritePlanner,
         DevelopmentLocator,
         DevelopmentWrites,
         NdjsonImport,

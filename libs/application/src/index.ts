@@ -15,3 +15,6 @@ export * from './register-organization/register-organization.command';
 export * from './register-organization/register-organization.handler';
 export * from './read-timelines/read-timelines.queries';
 export * from './read-organizations/read-organizations.queries';
+export * from './writing/write-plan';
+export * from './writing/write-batch';
+export * from './writing/write-planner';

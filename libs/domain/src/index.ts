@@ -8,6 +8,7 @@ export * from './development/development.state';
 export * from './development/development.rules';
 export * from './development/development.commands';
 export * from './development/standalone-development.decider';
+export * from './organization/organization.state';
 export * from './organization/organization.decider';
 export * from './organization/organization-registry';
 export * from './membership/membership-periods';

@@ -80,6 +80,9 @@ export function describeEventStoreContract(
       expect(read.map((e) => e.revision)).toEqual([0n, 1n, 2n]);
       expect(read[2]!.position).toBe(second.position);
       expect((await store.readStream(name, { fromRevision: 1n })).map((e) => e.type)).toEqual(['B', 'C']);
+      // Pages of a long stream: a writer's cache catches up without reading the whole stream at once.
+      expect((await store.readStream(name, { fromRevision: 0n, limit: 2 })).map((e) => e.type)).toEqual(['A', 'B']);
+      expect((await store.readStream(name, { fromRevision: 2n, limit: 2 })).map((e) => e.type)).toEqual(['C']);
     });
 
     it(`[${adapterName}] keeps data, metadata and recordedAt as written`, async () => {

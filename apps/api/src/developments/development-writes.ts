@@ -6,17 +6,22 @@ import {
   DevelopmentLocator,
   RecordDevelopmentCommand,
   RetractDevelopmentCommand,
+  deterministicUuid,
+  type DevelopmentLocation,
   type WriteContext,
   type WriteResult,
 } from '@annals/application';
-import type { Development, DevelopmentKind, Source } from '@annals/domain';
+import { canonicalJson, type Development, type DevelopmentKind, type Source } from '@annals/domain';
 import { validateAs, validationFailed } from '../http/problem';
 import { BODY_BY_KIND, CHANGES_BY_KIND, type CorrectionDto, type DevelopmentBaseDto } from './development.dtos';
 
 /** Plain JSON without undefined fields or class prototypes: what goes into an event. */
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-/** Turns validated bodies into commands. Shared by the endpoints, the NDJSON import and the sample data. */
+/**
+ * Turns validated bodies into commands, and runs them. Shared by the endpoints, the NDJSON import and the sample
+ * data; the import builds the commands here and writes them in batches.
+ */
 @Injectable()
 export class DevelopmentWrites {
   constructor(
@@ -24,22 +29,42 @@ export class DevelopmentWrites {
     private readonly locator: DevelopmentLocator,
   ) {}
 
-  record(kind: DevelopmentKind, body: DevelopmentBaseDto, context: WriteContext): Promise<WriteResult> {
+  /**
+   * `idWhenMissing`: `random` for a single write; `derived` for an import, where the same line must be the same
+   * development however often it is imported (the id is a hash of the kind and the content).
+   */
+  recordCommand(
+    kind: DevelopmentKind,
+    body: DevelopmentBaseDto,
+    context: WriteContext,
+    idWhenMissing: 'random' | 'derived' = 'random',
+  ): RecordDevelopmentCommand {
     const { id, ...content } = plain(body) as DevelopmentBaseDto & Record<string, unknown>;
     if (kind === 'membership-approval' && content.status === undefined) content.status = 'member';
     const development = { kind, content } as unknown as Development;
+    const chosen = id ?? (idWhenMissing === 'derived' ? deterministicUuid(`import:${kind}:${canonicalJson(content)}`) : randomUUID());
     // UUIDs compare case-insensitively; one spelling is kept.
-    return this.commands.execute(new RecordDevelopmentCommand((id ?? randomUUID()).toLowerCase(), development, context, id !== undefined));
+    return new RecordDevelopmentCommand(chosen.toLowerCase(), development, context, id !== undefined);
   }
 
-  /** Validates and records a body given as plain JSON (an NDJSON line). */
-  recordPlain(kind: DevelopmentKind, body: unknown, context: WriteContext): Promise<WriteResult> {
-    return this.record(kind, validateAs<DevelopmentBaseDto>(BODY_BY_KIND[kind], body), context);
+  record(kind: DevelopmentKind, body: DevelopmentBaseDto, context: WriteContext): Promise<WriteResult> {
+    return this.commands.execute(this.recordCommand(kind, body, context));
   }
 
-  async correct(id: string, body: CorrectionDto, context: WriteContext): Promise<WriteResult> {
+  /** Validates a body given as plain JSON (an NDJSON line). */
+  validateBody(kind: DevelopmentKind, body: unknown): DevelopmentBaseDto {
+    return validateAs<DevelopmentBaseDto>(BODY_BY_KIND[kind], body);
+  }
+
+  /** Locates the development (unless `location` says where it is) and validates the changes as fields of its kind. */
+  async correctionCommand(
+    id: string,
+    body: CorrectionDto,
+    context: WriteContext,
+    location?: DevelopmentLocation,
+  ): Promise<CorrectDevelopmentCommand> {
     const developmentId = id.toLowerCase();
-    const { kind } = await this.locator.locate(developmentId);
+    const located = location ?? (await this.locator.locate(developmentId));
     const changes = body.changes;
     const invalid = Object.entries(changes)
       .filter(([field, value]) => field === 'id' || value === null)
@@ -48,12 +73,25 @@ export class DevelopmentWrites {
         message: field === 'id' ? 'the id of a development cannot be corrected' : `changes.${field} must not be null`,
       }));
     if (invalid.length > 0) throw validationFailed(invalid);
-    const validated = plain(validateAs<object>(CHANGES_BY_KIND[kind], changes, 'changes')) as Record<string, unknown>;
+    const validated = plain(validateAs<object>(CHANGES_BY_KIND[located.kind], changes, 'changes')) as Record<string, unknown>;
     const sources = body.sources ? (plain(body.sources) as Source[]) : undefined;
-    return this.commands.execute(new CorrectDevelopmentCommand(developmentId, validated, body.reason, sources, context));
+    return new CorrectDevelopmentCommand(developmentId, validated, body.reason, sources, context, located);
+  }
+
+  async correct(id: string, body: CorrectionDto, context: WriteContext): Promise<WriteResult> {
+    return this.commands.execute(await this.correctionCommand(id, body, context));
+  }
+
+  retractionCommand(
+    developmentId: string,
+    reason: string,
+    context: WriteContext,
+    location?: DevelopmentLocation,
+  ): RetractDevelopmentCommand {
+    return new RetractDevelopmentCommand(developmentId.toLowerCase(), reason, context, location);
   }
 
   retract(developmentId: string, reason: string, context: WriteContext): Promise<WriteResult> {
-    return this.commands.execute(new RetractDevelopmentCommand(developmentId.toLowerCase(), reason, context));
+    return this.commands.execute(this.retractionCommand(developmentId, reason, context));
   }
 }

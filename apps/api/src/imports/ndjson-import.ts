@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { RegisterOrganizationCommand, type WriteContext } from '@annals/application';
+import {
+  BatchAppendFailedError,
+  StreamWriter,
+  WritePlanner,
+  organizationDevelopmentId,
+  type WriteContext,
+  type WritePlan,
+  type WriteResult,
+} from '@annals/application';
 import { DEVELOPMENT_KINDS, DomainError, type DevelopmentKind, type FieldError } from '@annals/domain';
 import { DevelopmentWrites } from '../developments/development-writes';
 import { CorrectionDto, RetractionDto } from '../developments/development.dtos';
@@ -9,88 +16,172 @@ import { ProblemException, validateAs } from '../http/problem';
 import { RegisterOrganizationDto } from '../organizations/organizations.controller';
 
 export interface ImportReport {
+  /** Lines recorded now. */
   accepted: number;
+  /** Lines whose development was already recorded with the same content: nothing appended for them. */
+  alreadyRecorded: number;
   rejected: Array<{ line: number; code: string; errors?: readonly FieldError[]; detail?: string }>;
-  /** The position of the last accepted write, for read-your-writes. */
+  /** The position of the last write, for read-your-writes. */
   position: string | null;
 }
 
+/** A chunk of lines is decided and committed together; it stays short so other requests get their turn. */
+const CHUNK_MS = 25;
+const CHUNK_LINES = 2000;
+
+interface Decided {
+  readonly line: number;
+  readonly answer: Promise<WriteResult>;
+  /** The same line again, on its own: for a chunk whose append another process made fail. */
+  readonly alone: () => Promise<WriteResult>;
+}
+
 /**
- * NDJSON import: one development a line, `{ "kind": …, …the body of that kind… }`, each judged on its own,
- * in order. Also `correction`, `retraction` and `organization` lines, so a whole dataset fits in one file.
+ * NDJSON import: one development a line, `{ "kind": …, …the body of that kind… }`, each judged on its own, in
+ * order. Also `correction`, `retraction` and `organization` lines, so a whole dataset fits in one file.
+ *
+ * Lines are decided one by one against the state the earlier lines made (the write batch keeps it), and
+ * committed in chunks of a few milliseconds' work: one append per stream and one group commit per chunk, so an
+ * import runs at the store's pace without holding up the requests of others. A line without `id` gets one
+ * derived from its content: importing the same file twice records nothing the second time.
  */
 @Injectable()
 export class NdjsonImport {
   constructor(
     private readonly writes: DevelopmentWrites,
-    private readonly commands: CommandBus,
+    private readonly planner: WritePlanner,
+    private readonly writer: StreamWriter,
   ) {}
 
   async run(lines: Iterable<string> | AsyncIterable<string>, context: WriteContext): Promise<ImportReport> {
-    const report: ImportReport = { accepted: 0, rejected: [], position: null };
+    const report: ImportReport = { accepted: 0, alreadyRecorded: 0, rejected: [], position: null };
+    let batch = this.writer.batch();
+    let decided: Decided[] = [];
+    let chunkStarted = performance.now();
+    const settle = async () => {
+      await batch.commit();
+      for (const item of decided) await this.count(report, item);
+      batch = this.writer.batch();
+      decided = [];
+      // Give other requests their turn between chunks.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      chunkStarted = performance.now();
+    };
     let number = 0;
-    for await (const raw of lines) {
-      number++;
-      const text = raw.trim();
-      if (text === '') continue;
-      try {
-        const position = await this.line(text, { ...context, causationId: `${context.correlationId}:${number}` });
-        report.accepted++;
-        report.position = position;
-      } catch (error) {
-        if (error instanceof ProblemException)
-          report.rejected.push({ line: number, code: error.code, ...(error.errors ? { errors: error.errors } : {}), detail: error.detail });
-        else if (error instanceof DomainError)
-          report.rejected.push({
-            line: number,
-            code: error.code,
-            ...(error.errors ? { errors: error.errors } : {}),
-            detail: error.message,
-          });
-        // Never leave a half-reported import: later lines go on, and the client learns which line failed.
-        else report.rejected.push({ line: number, code: 'INTERNAL_ERROR', detail: 'The line could not be recorded' });
+    try {
+      for await (const raw of lines) {
+        number++;
+        const text = raw.trim();
+        if (text === '') continue;
+        const lineContext = { ...context, causationId: `${context.correlationId}:${number}` };
+        try {
+          const parsed = parseLine(text);
+          if (parsed.kind === 'organization') {
+            // Later lines may name the new organization: everything before it is committed first.
+            await settle();
+            const register = () => this.organization(parsed.body, lineContext);
+            await this.count(report, { line: number, answer: register(), alone: register });
+            continue;
+          }
+          const plan = await this.plan(parsed, lineContext);
+          const { answer } = await batch.add(plan);
+          decided.push({ line: number, answer, alone: () => this.writer.execute(plan) });
+        } catch (error) {
+          reject(report, number, error);
+        }
+        if (decided.length >= CHUNK_LINES || performance.now() - chunkStarted > CHUNK_MS) await settle();
       }
+      await settle();
+    } catch (error) {
+      batch.abandon(error);
+      throw error;
     }
     return report;
   }
 
-  private async line(text: string, context: WriteContext): Promise<string> {
-    let parsed: unknown;
+  /** Waits for a decided line's answer and counts it; a line whose chunk could not be appended is tried again alone. */
+  private async count(report: ImportReport, item: Decided): Promise<void> {
     try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new ProblemException('VALIDATION_FAILED', 'The line is not valid JSON', [{ field: 'line', message: 'not valid JSON' }]);
+      let result: WriteResult;
+      try {
+        result = await item.answer;
+      } catch (error) {
+        if (!(error instanceof BatchAppendFailedError)) throw error;
+        result = await item.alone();
+      }
+      if (result.created) report.accepted++;
+      else report.alreadyRecorded++;
+      // The highest position of the import: views that reached it include every line.
+      if (report.position === null || BigInt(result.position) > BigInt(report.position)) report.position = result.position;
+    } catch (error) {
+      reject(report, item.line, error);
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new ProblemException('VALIDATION_FAILED', 'A line must be a JSON object', [
-        { field: 'line', message: 'must be a JSON object' },
-      ]);
-    }
-    const refused = inspectJson(parsed);
-    if (refused) throw new ProblemException('VALIDATION_FAILED', refused, [{ field: 'line', message: refused }]);
-    const { kind, ...body } = parsed as Record<string, unknown>;
+  }
+
+  private async plan(parsed: ParsedLine, context: WriteContext): Promise<WritePlan<unknown>> {
+    const { kind, body } = parsed;
     if (kind === 'correction') {
       const { developmentId, ...rest } = body;
-      const dto = validateAs(CorrectionDto, rest);
-      return (await this.writes.correct(String(developmentId), dto, context)).position;
+      const id = String(developmentId).toLowerCase();
+      const command = await this.writes.correctionCommand(id, validateAs(CorrectionDto, rest), context);
+      return this.planner.correct(command);
     }
     if (kind === 'retraction') {
       const { developmentId, ...rest } = body;
-      const dto = validateAs(RetractionDto, rest);
-      return (await this.writes.retract(String(developmentId), dto.reason, context)).position;
+      const id = String(developmentId).toLowerCase();
+      return this.planner.retract(this.writes.retractionCommand(id, validateAs(RetractionDto, rest).reason, context));
     }
-    if (kind === 'organization') {
-      const dto = validateAs(RegisterOrganizationDto, body);
-      const result = await this.commands.execute<RegisterOrganizationCommand, { position: string }>(
-        new RegisterOrganizationCommand(dto.code, dto.name, dto.wikidataId, context),
-      );
-      return result.position;
-    }
-    if (typeof kind !== 'string' || !(DEVELOPMENT_KINDS as readonly string[]).includes(kind)) {
+    if (!(DEVELOPMENT_KINDS as readonly string[]).includes(kind)) {
       throw new ProblemException('VALIDATION_FAILED', `kind must be one of ${DEVELOPMENT_KINDS.join(', ')}`, [
         { field: 'kind', message: `kind must be one of ${DEVELOPMENT_KINDS.join(', ')}` },
       ]);
     }
-    return (await this.writes.recordPlain(kind as DevelopmentKind, body, context)).position;
+    const developmentKind = kind as DevelopmentKind;
+    const command = this.writes.recordCommand(developmentKind, this.writes.validateBody(developmentKind, body), context, 'derived');
+    return this.planner.record(command);
   }
+
+  private organization(body: Record<string, unknown>, context: WriteContext): Promise<WriteResult> {
+    const dto = validateAs(RegisterOrganizationDto, body);
+    const developmentId = organizationDevelopmentId(dto.code);
+    return this.writer.execute(
+      this.planner.register({
+        developmentId,
+        code: dto.code,
+        name: dto.name,
+        ...(dto.wikidataId ? { wikidataId: dto.wikidataId } : {}),
+        context,
+      }),
+    );
+  }
+}
+
+interface ParsedLine {
+  readonly kind: string;
+  readonly body: Record<string, unknown>;
+}
+
+function parseLine(text: string): ParsedLine {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ProblemException('VALIDATION_FAILED', 'The line is not valid JSON', [{ field: 'line', message: 'not valid JSON' }]);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ProblemException('VALIDATION_FAILED', 'A line must be a JSON object', [{ field: 'line', message: 'must be a JSON object' }]);
+  }
+  const refused = inspectJson(parsed);
+  if (refused) throw new ProblemException('VALIDATION_FAILED', refused, [{ field: 'line', message: refused }]);
+  const { kind, ...body } = parsed as Record<string, unknown>;
+  return { kind: typeof kind === 'string' ? kind : '', body };
+}
+
+function reject(report: ImportReport, line: number, error: unknown): void {
+  if (error instanceof ProblemException)
+    report.rejected.push({ line, code: error.code, ...(error.errors ? { errors: error.errors } : {}), detail: error.detail });
+  else if (error instanceof DomainError)
+    report.rejected.push({ line, code: error.code, ...(error.errors ? { errors: error.errors } : {}), detail: error.message });
+  // Never leave a half-reported import: later lines go on, and the client learns which line failed.
+  else report.rejected.push({ line, code: 'INTERNAL_ERROR', detail: 'The line could not be recorded' });
 }

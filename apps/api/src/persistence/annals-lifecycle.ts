@@ -2,7 +2,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { EVENT_STORE, StreamWriter, registerBuiltInOrganizations, type EventStore } from '@annals/application';
+import { EVENT_STORE, StreamWriter, WritePlanner, registerBuiltInOrganizations, type EventStore } from '@annals/application';
 import { ProjectionRunner } from '@annals/projections';
 import type { ReadDatabase } from '@annals/read-store';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -33,6 +33,7 @@ export class AnnalsLifecycle implements OnApplicationBootstrap, OnApplicationShu
     @Inject(READ_DATABASE) private readonly read: ReadDatabase,
     private readonly runner: ProjectionRunner,
     private readonly writer: StreamWriter,
+    private readonly planner: WritePlanner,
     private readonly importer: NdjsonImport,
     private readonly live: LiveFeed,
   ) {}
@@ -41,7 +42,7 @@ export class AnnalsLifecycle implements OnApplicationBootstrap, OnApplicationShu
     await this.runner.init();
     const empty = (await this.store.headPosition()) === 0n;
     const system = { actor: 'annals', correlationId: 'bootstrap' };
-    await registerBuiltInOrganizations(this.writer, system);
+    await registerBuiltInOrganizations(this.planner, this.writer, system);
     this.runner.start();
     await this.live.start();
     if (empty && this.config.sampleData) await this.importSample();

@@ -1,4 +1,5 @@
 import type { Source } from '@annals/domain';
+import type { DevelopmentLocation } from '../writing/development-locator';
 import type { WriteContext } from '../writing/write-context';
 
 export class CorrectDevelopmentCommand {
@@ -8,6 +9,8 @@ export class CorrectDevelopmentCommand {
     readonly reason: string,
     readonly sources: readonly Source[] | undefined,
     readonly context: WriteContext,
+    /** Where the development lives, when the caller already looked it up. */
+    readonly location?: DevelopmentLocation,
   ) {}
 }
 
@@ -16,5 +19,6 @@ export class RetractDevelopmentCommand {
     readonly developmentId: string,
     readonly reason: string,
     readonly context: WriteContext,
+    readonly location?: DevelopmentLocation,
   ) {}
 }

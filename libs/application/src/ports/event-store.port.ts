@@ -47,6 +47,11 @@ export interface ReadAllOptions {
   readonly batchSize?: number;
 }
 
+export interface ReadStreamOptions {
+  readonly fromRevision?: bigint;
+  readonly limit?: number;
+}
+
 export interface SubscribeOptions {
   /** Exclusive lower bound; absent or 0n catches up from the start. */
   readonly after?: bigint;
@@ -63,8 +68,11 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
 export interface EventStore {
   /** Appends atomically; throws WrongExpectedRevisionError or DuplicateEventIdError. */
   append(stream: string, events: readonly NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
-  /** The stream's events in revision order, from `fromRevision` (inclusive, default 0); empty if the stream does not exist. */
-  readStream(stream: string, options?: { fromRevision?: bigint }): Promise<RecordedEvent[]>;
+  /**
+   * The stream's events in revision order, from `fromRevision` (inclusive, default 0), at most `limit` of them;
+   * empty if the stream does not exist.
+   */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** The global log after a position, fetched in batches. */
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   subscribe(options?: SubscribeOptions): Subscription;

@@ -1,125 +1,182 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, kindOfCreationEvent, type DomainEvent, type EventLike } from '@annals/domain';
+import { DomainError, isCreationType as isCreation, kindOfCreationEvent, type DomainEvent } from '@annals/domain';
 import { CLOCK, type Clock } from '../ports/clock.port';
 import {
   DuplicateEventIdError,
   EVENT_STORE,
   WrongExpectedRevisionError,
+  type AppendResult,
   type EventStore,
   type NewEvent,
   type RecordedEvent,
 } from '../ports/event-store.port';
 import { deterministicUuid } from './deterministic-id';
-import type { WriteContext } from './write-context';
+import type { DevelopmentLocation } from './development-locator';
+import { KeyedLock } from './keyed-lock';
+import { WriteBatch, type BatchAccess } from './write-batch';
+import type { WriteContext, WriteResult } from './write-context';
+import type { WritePlan } from './write-plan';
 
-/** Where each development of a stream was first recorded: the answer to an idempotent retry. */
-export interface Creation {
-  readonly eventId: string;
-  readonly revision: bigint;
-  readonly position: bigint;
-}
-
-export interface Loaded<S> {
-  readonly state: S;
-  /** Last revision, or undefined when the stream does not exist. */
-  readonly revision: bigint | undefined;
-  readonly creations: ReadonlyMap<string, Creation>;
-}
-
-export interface Appended {
-  readonly eventIds: string[];
-  readonly revision: bigint;
-  readonly position: bigint;
+/** A stream's state as the events so far make it, kept between requests. */
+export interface StreamEntry<S> {
+  state: S;
+  /** Last revision evolved into `state`; undefined while the stream does not exist. */
+  revision: bigint | undefined;
+  /** The revision each development of the stream was created at: where an idempotent retry finds its answer. */
+  readonly creations: Map<string, bigint>;
 }
 
 const MAX_ATTEMPTS = 40;
 const CACHE_LIMIT = 5000;
+/** Developments whose stream this writer has seen lately: corrections find them without the views. */
+const LOCATIONS_LIMIT = 100_000;
+/** A stream is caught up page by page, giving other requests a turn in between. */
+const PAGE = 1000;
 
 /**
- * Load → decide → append with the expected revision. On a wrong expected revision another writer won:
- * reload and decide again, so racing writers end in one winner and correct answers for the rest.
- * Stream states are cached by revision; only the events after it are read on the next command.
+ * The write pipeline: load → decide → append with the expected revision, for every command of every kind.
+ *
+ * - A stream's state is cached and evolved one event at a time; a load reads only the events appended since.
+ * - The writers of one stream take turns (a lock per stream): in this process they never conflict, so a race
+ *   costs each writer one decision, never a replay. A conflict with another process reads what it appended and
+ *   decides again.
+ * - A batch (bulk import) decides many commands in order against states that include the earlier ones, then
+ *   appends each stream's share in one call: the store group-commits them together.
  */
 @Injectable()
 export class StreamWriter {
-  private readonly cache = new Map<string, Loaded<unknown>>();
+  private readonly cache = new Map<string, StreamEntry<unknown>>();
+  private readonly locks = new KeyedLock();
+  private readonly batches = new KeyedLock();
+  private readonly locations = new Map<string, DevelopmentLocation>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async load<S>(stream: string, initial: () => S, evolve: (state: S, event: EventLike) => S): Promise<Loaded<S>> {
-    const cached = this.cache.get(stream) as Loaded<S> | undefined;
-    const fromRevision = cached?.revision === undefined ? 0n : cached.revision + 1n;
-    const events = await this.store.readStream(stream, { fromRevision });
-    if (cached && events.length === 0) return cached;
-    let state = cached && cached.revision !== undefined ? cached.state : initial();
-    const creations = new Map(cached?.creations ?? []);
-    let revision = cached?.revision;
-    for (const event of events) {
-      state = evolve(state, event);
-      revision = event.revision;
-      if (kindOfCreationEvent(event.type) || event.type === 'OrganizationRegistered') {
-        creations.set(event.data.developmentId as string, { eventId: event.eventId, revision: event.revision, position: event.position });
-      }
-    }
-    const loaded: Loaded<S> = { state, revision, creations };
-    this.remember(stream, loaded);
-    return loaded;
+  /** The stream's state, caught up with the store. */
+  load<S>(plan: Pick<WritePlan<S>, 'stream' | 'initial' | 'evolve'>): Promise<Readonly<StreamEntry<S>>> {
+    return this.locks.run(plan.stream, () => this.catchUp(plan));
+  }
+
+  /** The first event of a stream (undefined when it does not exist), without loading the rest. */
+  async firstEvent(stream: string): Promise<RecordedEvent | undefined> {
+    const [first] = await this.store.readStream(stream, { fromRevision: 0n, limit: 1 });
+    return first;
   }
 
   /**
-   * Runs decide against the stream until an append succeeds. `decide` returning no events means the
-   * command was already carried out (an idempotent retry); `answer` then reads the original result.
+   * Where a development lives, if this writer created it or read its creation lately (a hint: the decider
+   * still checks that the development is there).
    */
-  async execute<S, R>(options: {
-    stream: string;
-    initial: () => S;
-    evolve: (state: S, event: EventLike) => S;
-    decide: (state: S) => DomainEvent[];
-    context: WriteContext;
-    answer: (loaded: Loaded<S>, appended: Appended | undefined) => R;
-  }): Promise<R> {
-    for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(options.stream, options.initial, options.evolve);
-      const events = options.decide(loaded.state);
-      if (events.length === 0) return options.answer(loaded, undefined);
-      const newEvents = events.map((event) => this.toNewEvent(event, options.context));
-      try {
-        const result = await this.store.append(options.stream, newEvents, {
-          expectedRevision: loaded.revision === undefined ? 'no-stream' : loaded.revision,
-        });
-        // A racing twin of this request committed the same events first: answer as a retry would be answered.
-        if (result.replayed) {
-          this.cache.delete(options.stream);
-          continue;
+  locationOf(developmentId: string): DevelopmentLocation | undefined {
+    return this.locations.get(developmentId);
+  }
+
+  /** Runs the plan until an append succeeds or the domain refuses; one winner among racing writers. */
+  execute<S>(plan: WritePlan<S>): Promise<WriteResult> {
+    return this.locks.run(plan.stream, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const entry = await this.catchUp(plan);
+        const decided = plan.decide(entry.state);
+        if (decided.length === 0) return this.original(plan, entry.creations.get(plan.developmentId), plan.kindOf(entry.state));
+        const kind = plan.kindOf(entry.state);
+        const events = decided.map((event) => this.toNewEvent(event, plan.context));
+        try {
+          const result = await this.store.append(plan.stream, events, { expectedRevision: entry.revision ?? 'no-stream' });
+          // A twin of this request (same deterministic ids) committed first: answer as its retry is answered.
+          if (result.replayed) continue;
+          this.noteCreations(plan.stream, events);
+          return written(plan, kind, events, result);
+        } catch (error) {
+          if (error instanceof DuplicateEventIdError) {
+            throw new DomainError('IDEMPOTENCY_CONFLICT', 'This id was already used for another development');
+          }
+          if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
+          // Another process appended: the next catch-up reads just that. Spread the retries a little.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
         }
-        return options.answer(loaded, { eventIds: newEvents.map((e) => e.eventId), ...result });
-      } catch (error) {
-        if (error instanceof DuplicateEventIdError) {
-          throw new DomainError('IDEMPOTENCY_CONFLICT', 'This id was already used for another development');
-        }
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
-        this.cache.delete(options.stream);
-        // Spread the retries of many racing writers a little.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
       }
+    });
+  }
+
+  /** A batch of commands decided in order and appended together (see WriteBatch). */
+  batch(): WriteBatch {
+    const access: BatchAccess = {
+      exclusive: () => this.batches.acquire('batch'),
+      acquire: (stream) => this.locks.acquire(stream),
+      catchUp: (plan) => this.catchUp(plan),
+      evict: (stream) => this.cache.delete(stream),
+      toNewEvent: (event, context) => this.toNewEvent(event, context),
+      original: (plan, revision, kind) => this.original(plan, revision, kind),
+      noteCreations: (stream, events) => this.noteCreations(stream, events),
+      append: (stream, events, expectedRevision) => this.store.append(stream, events, { expectedRevision }),
+    };
+    return new WriteBatch(access);
+  }
+
+  /** Brings the cached state up to the stream's last revision. Callers hold the stream's lock. */
+  private async catchUp<S>(plan: Pick<WritePlan<S>, 'stream' | 'initial' | 'evolve'>): Promise<StreamEntry<S>> {
+    const entry = (this.cache.get(plan.stream) as StreamEntry<S> | undefined) ?? {
+      state: plan.initial(),
+      revision: undefined,
+      creations: new Map<string, bigint>(),
+    };
+    for (let page = 0; ; page++) {
+      if (page > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const fromRevision = entry.revision === undefined ? 0n : entry.revision + 1n;
+      const events = await this.store.readStream(plan.stream, { fromRevision, limit: PAGE });
+      for (const event of events) {
+        entry.state = plan.evolve(entry.state, event);
+        entry.revision = event.revision;
+        if (isCreation(event.type)) entry.creations.set(String(event.data.developmentId), event.revision);
+      }
+      this.noteCreations(plan.stream, events);
+      if (events.length < PAGE) break;
     }
+    this.cache.delete(plan.stream);
+    this.cache.set(plan.stream, entry);
+    if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+    return entry;
+  }
+
+  private noteCreations(stream: string, events: ReadonlyArray<{ type: string; data: Record<string, unknown> }>): void {
+    for (const event of events) {
+      const kind = kindOfCreationEvent(event.type);
+      if (!kind) continue;
+      const developmentId = String(event.data.developmentId);
+      this.locations.delete(developmentId);
+      this.locations.set(developmentId, { stream, kind });
+      if (this.locations.size > LOCATIONS_LIMIT) this.locations.delete(this.locations.keys().next().value!);
+    }
+  }
+
+  /** The answer to an idempotent retry: where the development was first recorded. */
+  private async original(plan: WritePlan<unknown>, revision: bigint | undefined, kind: string): Promise<WriteResult> {
+    const [created] = revision === undefined ? [] : await this.store.readStream(plan.stream, { fromRevision: revision, limit: 1 });
+    if (!created) throw new Error(`The creation of ${plan.developmentId} is not in ${plan.stream}`);
+    return {
+      developmentId: plan.developmentId,
+      kind,
+      eventId: created.eventId,
+      stream: plan.stream,
+      revision: Number(created.revision),
+      position: created.position.toString(),
+      recordedAt: created.recordedAt,
+      created: false,
+    };
   }
 
   private toNewEvent(event: DomainEvent, context: WriteContext): NewEvent {
     const developmentId = event.data.developmentId;
     // A creation's id derives from the development id: a retried creation can never be stored twice.
-    const eventId =
-      kindOfCreationEvent(event.type) || event.type === 'OrganizationRegistered'
-        ? deterministicUuid(`${developmentId}:created`)
-        : randomUUID();
+    const eventId = isCreation(event.type) ? deterministicUuid(`${developmentId}:created`) : randomUUID();
     return {
       eventId,
       type: event.type,
-      data: event.data as unknown as Record<string, unknown>,
+      data: { ...event.data },
       metadata: {
         eventId,
         schemaVersion: 1,
@@ -130,15 +187,18 @@ export class StreamWriter {
       },
     };
   }
+}
 
-  private remember(stream: string, loaded: Loaded<unknown>): void {
-    this.cache.delete(stream);
-    this.cache.set(stream, loaded);
-    if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
-  }
-
-  /** Events of a stream as stored, for answers that need them. */
-  readStream(stream: string): Promise<RecordedEvent[]> {
-    return this.store.readStream(stream);
-  }
+/** The answer to a write that appended `events` (the last of them at `result`). */
+export function written(plan: WritePlan<unknown>, kind: string, events: readonly NewEvent[], result: AppendResult): WriteResult {
+  return {
+    developmentId: plan.developmentId,
+    kind,
+    eventId: events[0]!.eventId,
+    stream: plan.stream,
+    revision: Number(result.revision),
+    position: result.position.toString(),
+    recordedAt: String(events[0]!.metadata.recordedAt),
+    created: true,
+  };
 }

@@ -14,6 +14,8 @@ export interface WriteResult {
   readonly stream: string;
   readonly revision: number;
   readonly position: string;
+  /** When the event was recorded (server clock): the instant to try `asKnownAt` with. */
+  readonly recordedAt: string;
   /** False when an idempotent retry found the write already done. */
   readonly created: boolean;
 }

@@ -23,6 +23,9 @@ const KIND_BY_TYPE = Object.fromEntries(Object.entries(CREATION_EVENT_TYPES).map
 
 export const kindOfCreationEvent = (type: string): DevelopmentKind | undefined => KIND_BY_TYPE[type as CreationEventType];
 
+/** Events that open a development (or an organization): their ids derive from the development's, once per development. */
+export const isCreationType = (type: string): boolean => kindOfCreationEvent(type) !== undefined || type === ORGANIZATION_REGISTERED;
+
 /** The creation event's data: the development's id and its content as recorded. */
 export type CreatedData<K extends DevelopmentKind = DevelopmentKind> = { readonly developmentId: string } & ContentByKind[K];
 

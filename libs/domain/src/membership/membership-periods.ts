@@ -38,7 +38,8 @@ export interface MembershipPeriod {
 
 export type MembershipViolation = { readonly code: 'MEMBERSHIP_ALREADY_ACTIVE' | 'MEMBERSHIP_NOT_ACTIVE'; readonly fact: MembershipFact };
 
-const byValidTime = (a: MembershipFact, b: MembershipFact) =>
+/** Valid-time order of facts: the first day each counts from, then the order they were recorded in. */
+export const compareMembershipFacts = (a: MembershipFact, b: MembershipFact) =>
   startOf(a.effectiveOn).localeCompare(startOf(b.effectiveOn)) || a.sequence - b.sequence;
 
 /**
@@ -46,11 +47,14 @@ const byValidTime = (a: MembershipFact, b: MembershipFact) =>
  * An approval with another status while active changes the status (observer → member); the same status again,
  * or an ending while nothing holds, is a violation, reported and otherwise ignored so reads stay total.
  */
-export function walkMemberships(facts: readonly MembershipFact[]): { periods: MembershipPeriod[]; violations: MembershipViolation[] } {
+export function walkMemberships(
+  facts: readonly MembershipFact[],
+  options: { sorted?: boolean } = {},
+): { periods: MembershipPeriod[]; violations: MembershipViolation[] } {
   const periods: MembershipPeriod[] = [];
   const violations: MembershipViolation[] = [];
   const open = new Map<string, MembershipPeriod>();
-  for (const fact of [...facts].sort(byValidTime)) {
+  for (const fact of options.sorted ? facts : [...facts].sort(compareMembershipFacts)) {
     const current = open.get(fact.country);
     if (fact.kind === 'membership-approval') {
       if (current && current.status === fact.status) {
@@ -94,6 +98,32 @@ export const heldOn = <P extends MembershipPeriod>(periods: readonly P[], day: s
  * so a history can be backfilled in any order (founded 2001 recorded after rejoined 2024, then the 2010 withdrawal).
  */
 export function checkMembershipFact(others: readonly MembershipFact[], fact: MembershipFact): MembershipViolation | undefined {
-  const sameCountry = others.filter((other) => other.country === fact.country && other.developmentId !== fact.developmentId);
-  return walkMemberships([...sameCountry, fact]).violations.find((v) => v.fact.developmentId === fact.developmentId);
+  const sameCountry = others.filter((other) => other.country === fact.country).sort(compareMembershipFacts);
+  return checkMembershipFactAmong(sameCountry, fact);
+}
+
+/**
+ * The same check against the country's facts already in valid-time order (an organization's state keeps them so):
+ * one walk, no sort, so a country with thousands of facts costs a linear scan.
+ */
+export function checkMembershipFactAmong(
+  sortedSameCountry: readonly MembershipFact[],
+  fact: MembershipFact,
+): MembershipViolation | undefined {
+  const others = sortedSameCountry.filter((other) => other.developmentId !== fact.developmentId);
+  const at = sortedIndex(others, fact, compareMembershipFacts);
+  const walked = walkMemberships([...others.slice(0, at), fact, ...others.slice(at)], { sorted: true });
+  return walked.violations.find((v) => v.fact.developmentId === fact.developmentId);
+}
+
+/** Where `item` goes in `sorted` (after its equals): a binary search. */
+export function sortedIndex<T>(sorted: readonly T[], item: T, compare: (a: T, b: T) => number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compare(sorted[middle]!, item) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

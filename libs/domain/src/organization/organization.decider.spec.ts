@@ -1,7 +1,8 @@
 import { DomainError } from '../errors';
 import type { DomainEvent } from '../development/development.events';
 import type { Development } from '../development/development.types';
-import { decideOrganization, evolveOrganization, initialOrganizationState, type OrganizationCommand } from './organization.decider';
+import { decideOrganization, type OrganizationCommand } from './organization.decider';
+import { evolveOrganization, initialOrganizationState } from './organization.state';
 
 /** given events → when command → then events (or an error code). */
 function given(...events: DomainEvent[]) {

@@ -1,26 +1,13 @@
 import { DomainError } from '../errors';
-import {
-  CREATION_EVENT_TYPES,
-  ORGANIZATION_REGISTERED,
-  DEVELOPMENT_RETRACTED,
-  type DomainEvent,
-  type OrganizationRegisteredData,
-} from '../development/development.events';
+import { CREATION_EVENT_TYPES, ORGANIZATION_REGISTERED, DEVELOPMENT_RETRACTED, type DomainEvent } from '../development/development.events';
 import type { DevelopmentCommand } from '../development/development.commands';
-import { applyChanges, evolveDevelopment, type DevelopmentState, type EventLike } from '../development/development.state';
+import { applyChanges } from '../development/development.state';
 import { canonicalJson, checkChanges, checkContent } from '../development/development.rules';
 import { correctedEvent, requireLive } from '../development/standalone-development.decider';
 import { isOrganizationKind, type AnyContent, type DevelopmentKind } from '../development/development.types';
-import { checkMembershipFact, type MembershipFact } from '../membership/membership-periods';
-import { checkHandover, type HandoverFact } from '../presidency/presidency-periods';
-
-/** One organization's stream: its registration and every development whose invariants span it. */
-export interface OrganizationState {
-  readonly code: string;
-  readonly registration?: Omit<OrganizationRegisteredData, 'developmentId'>;
-  /** By development id, each with the order it was first recorded in. */
-  readonly developments: ReadonlyMap<string, DevelopmentState & { readonly sequence: number }>;
-}
+import { checkMembershipFactAmong } from '../membership/membership-periods';
+import { checkHandoverAmong } from '../presidency/presidency-periods';
+import { handoverFact, membershipFact, type OrganizationState } from './organization.state';
 
 export interface RegisterOrganization {
   readonly type: 'RegisterOrganization';
@@ -31,23 +18,6 @@ export interface RegisterOrganization {
 }
 
 export type OrganizationCommand = RegisterOrganization | DevelopmentCommand;
-
-export const initialOrganizationState = (code: string): OrganizationState => ({ code, developments: new Map() });
-
-export function evolveOrganization(state: OrganizationState, event: EventLike): OrganizationState {
-  if (event.type === ORGANIZATION_REGISTERED) {
-    const { developmentId: _id, ...registration } = event.data as unknown as OrganizationRegisteredData;
-    return { ...state, registration };
-  }
-  const developmentId = event.data.developmentId;
-  if (typeof developmentId !== 'string') return state;
-  const before = state.developments.get(developmentId);
-  const after = evolveDevelopment(before, event);
-  if (!after || after === before) return state;
-  const developments = new Map(state.developments);
-  developments.set(developmentId, { ...after, sequence: before?.sequence ?? state.developments.size });
-  return { ...state, developments };
-}
 
 export function decideOrganization(command: OrganizationCommand, state: OrganizationState): DomainEvent[] {
   if (command.type === 'RegisterOrganization') {
@@ -93,14 +63,10 @@ function checkInvariants(
   sequence: number,
 ): void {
   if (!isOrganizationKind(kind)) return;
-  const live = [...state.developments.values()].filter((d) => !d.retracted && d.developmentId !== developmentId);
   if (kind === 'membership-approval' || kind === 'membership-ending') {
     const fact = membershipFact({ developmentId, kind, content, sequence });
     if (!fact) return;
-    const violation = checkMembershipFact(
-      live.map(membershipFact).filter((f): f is MembershipFact => f !== undefined),
-      fact,
-    );
+    const violation = checkMembershipFactAmong(state.memberships.get(fact.country) ?? [], fact);
     if (violation) {
       const { country } = violation.fact;
       const message =
@@ -113,10 +79,7 @@ function checkInvariants(
   if (kind === 'presidency-handover') {
     const fact = handoverFact({ developmentId, kind, content, sequence });
     if (!fact) return;
-    const violation = checkHandover(
-      live.map(handoverFact).filter((f): f is HandoverFact => f !== undefined),
-      fact,
-    );
+    const violation = checkHandoverAmong(state.handovers, fact);
     if (violation?.code === 'PRESIDENCY_HOLDER_MISMATCH') {
       throw new DomainError(violation.code, `${fact.from ?? '?'} did not hold the ${state.code} presidency on ${fact.on}`);
     }
@@ -126,29 +89,4 @@ function checkInvariants(
         `Handing over to ${fact.to} on ${fact.on} contradicts the next known handover of ${state.code}`,
       );
   }
-}
-
-type FactSource = Pick<DevelopmentState, 'developmentId' | 'kind' | 'content'> & { readonly sequence: number };
-
-/** Reduces an approval or ending to a membership fact (undefined for other kinds). */
-export function membershipFact({ developmentId, kind, content, sequence }: FactSource): MembershipFact | undefined {
-  if (kind === 'membership-approval' && 'status' in content) {
-    return {
-      kind,
-      developmentId,
-      country: content.country,
-      status: content.status,
-      effectiveOn: content.effectiveOn ?? content.occurredOn,
-      sequence,
-    };
-  }
-  if (kind === 'membership-ending' && 'reason' in content && 'country' in content) {
-    return { kind, developmentId, country: content.country, reason: content.reason, effectiveOn: content.occurredOn, sequence };
-  }
-  return undefined;
-}
-
-export function handoverFact({ developmentId, kind, content, sequence }: FactSource): HandoverFact | undefined {
-  if (kind !== 'presidency-handover' || !('to' in content)) return undefined;
-  return { developmentId, from: content.from, to: content.to, on: content.occurredOn, termEndsOn: content.termEndsOn, sequence };
 }

@@ -1,3 +1,4 @@
+import { sortedIndex } from '../membership/membership-periods';
 import { startOf } from '../values/partial-date';
 
 export interface HandoverFact {
@@ -23,11 +24,12 @@ export interface PresidencyPeriod {
 
 export type PresidencyViolation = { readonly code: 'PRESIDENCY_HOLDER_MISMATCH' | 'PRESIDENCY_CHAIN_BROKEN'; readonly fact: HandoverFact };
 
-const byValidTime = (a: HandoverFact, b: HandoverFact) => startOf(a.on).localeCompare(startOf(b.on)) || a.sequence - b.sequence;
+/** Valid-time order of handovers: the first day each counts from, then recording order. */
+export const compareHandovers = (a: HandoverFact, b: HandoverFact) => startOf(a.on).localeCompare(startOf(b.on)) || a.sequence - b.sequence;
 
 /** The presidency on a date belongs to the `to` of the latest handover on or before it. */
 export function presidencyPeriods(handovers: readonly HandoverFact[]): PresidencyPeriod[] {
-  const sorted = [...handovers].sort(byValidTime);
+  const sorted = [...handovers].sort(compareHandovers);
   return sorted.map((handover, index) => {
     const next = sorted[index + 1];
     return {
@@ -49,10 +51,19 @@ export const presidencyOn = <P extends PresidencyPeriod>(periods: readonly P[], 
  * must not contradict the `from` of the next known handover.
  */
 export function checkHandover(others: readonly HandoverFact[], fact: HandoverFact): PresidencyViolation | undefined {
-  const chain = [...others.filter((other) => other.developmentId !== fact.developmentId), fact].sort(byValidTime);
-  const index = chain.indexOf(fact);
-  const previous = chain[index - 1];
-  const next = chain[index + 1];
+  return checkHandoverAmong([...others].sort(compareHandovers), fact);
+}
+
+/** The same check against a chain already in valid-time order: a binary search for the neighbours. */
+export function checkHandoverAmong(sortedChain: readonly HandoverFact[], fact: HandoverFact): PresidencyViolation | undefined {
+  const at = sortedIndex(sortedChain, fact, compareHandovers);
+  const neighbour = (from: number, step: -1 | 1): HandoverFact | undefined => {
+    let index = from;
+    while (sortedChain[index]?.developmentId === fact.developmentId) index += step;
+    return sortedChain[index];
+  };
+  const previous = neighbour(at - 1, -1);
+  const next = neighbour(at, 1);
   if (fact.from !== undefined && previous && previous.to !== fact.from) return { code: 'PRESIDENCY_HOLDER_MISMATCH', fact };
   if (next?.from !== undefined && next.from !== fact.to) return { code: 'PRESIDENCY_CHAIN_BROKEN', fact };
   return undefined;

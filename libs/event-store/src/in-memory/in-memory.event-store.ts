@@ -6,6 +6,7 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
+  type ReadStreamOptions,
   type RecordedEvent,
   type SubscribeOptions,
   type Subscription,
@@ -83,9 +84,9 @@ export class InMemoryEventStore implements EventStore {
     return result!;
   }
 
-  readStream(stream: string, options: { fromRevision?: bigint } = {}): Promise<RecordedEvent[]> {
+  readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const from = Number(options.fromRevision ?? 0n);
-    return Promise.resolve((this.streams.get(stream) ?? []).slice(from));
+    return Promise.resolve((this.streams.get(stream) ?? []).slice(from, options.limit === undefined ? undefined : from + options.limit));
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {

@@ -23,6 +23,7 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
+  type ReadStreamOptions,
   type RecordedEvent,
   type SubscribeOptions,
   type Subscription,
@@ -117,8 +118,8 @@ export class KurrentDbEventStore implements EventStore {
     return { revision: lastRevision, position: stored[stored.length - 1]!.position };
   }
 
-  readStream(stream: string, options: { fromRevision?: bigint } = {}): Promise<RecordedEvent[]> {
-    return this.readStreamRange(stream, options.fromRevision ?? 0n, Number.MAX_SAFE_INTEGER);
+  readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return this.readStreamRange(stream, options.fromRevision ?? 0n, options.limit ?? Number.MAX_SAFE_INTEGER);
   }
 
   private async readStreamRange(stream: string, fromRevision: bigint, maxCount: number): Promise<RecordedEvent[]> {

@@ -8,6 +8,7 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
+  type ReadStreamOptions,
   type RecordedEvent,
   type SubscribeOptions,
   type Subscription,
@@ -88,7 +89,9 @@ export class SqliteEventStore implements EventStore {
         'INSERT INTO events (stream, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       byEventId: this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?'),
-      readStream: this.db.prepare<[string, bigint], EventRow>('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision'),
+      readStream: this.db.prepare<[string, bigint, number], EventRow>(
+        'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ),
       readAfter: this.db.prepare<[bigint, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       head: this.db.prepare<[], { position: bigint | null }>('SELECT max(position) AS position FROM events'),
       savepoint: this.db.prepare('SAVEPOINT append_one'),
@@ -250,8 +253,8 @@ export class SqliteEventStore implements EventStore {
     return result;
   }
 
-  readStream(stream: string, options: { fromRevision?: bigint } = {}): Promise<RecordedEvent[]> {
-    return Promise.resolve(this.statements.readStream.all(stream, options.fromRevision ?? 0n).map(toRecorded));
+  readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return Promise.resolve(this.statements.readStream.all(stream, options.fromRevision ?? 0n, options.limit ?? -1).map(toRecorded));
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {

@@ -1,0 +1,178 @@
+import { isCreationType, type DomainEvent } from '@annals/domain';
+import type { AppendResult, ExpectedRevision, NewEvent } from '../ports/event-store.port';
+import type { StreamEntry } from './stream-writer';
+import type { WriteContext, WriteResult } from './write-context';
+import type { WritePlan } from './write-plan';
+
+/** What a batch needs of the writer that opened it. */
+export interface BatchAccess {
+  /** Held by one batch at a time: batches lock many streams, single writes one each, so none can deadlock. */
+  exclusive(): Promise<() => void>;
+  acquire(stream: string): Promise<() => void>;
+  catchUp<S>(plan: WritePlan<S>): Promise<StreamEntry<S>>;
+  evict(stream: string): void;
+  toNewEvent(event: DomainEvent, context: WriteContext): NewEvent;
+  original(plan: WritePlan<unknown>, revision: bigint | undefined, kind: string): Promise<WriteResult>;
+  /** Remembers where the batch's developments live, so later commands of the batch find them. */
+  noteCreations(stream: string, events: readonly NewEvent[]): void;
+  append(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+}
+
+/** A command of the batch waiting for the commit: its answer, once the stream's share is appended. */
+interface Waiting {
+  readonly answer: (result: AppendResult) => Promise<WriteResult> | WriteResult;
+  readonly resolve: (result: WriteResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface Held {
+  readonly stream: string;
+  readonly entry: StreamEntry<unknown>;
+  readonly release: () => void;
+  /** The stream's revision before the batch: what its one append expects. */
+  readonly before: bigint | undefined;
+  readonly events: NewEvent[];
+  readonly waiting: Waiting[];
+}
+
+/** The stream's share of a batch could not be appended (another process wrote to it): decide those commands again. */
+export class BatchAppendFailedError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly failure: unknown,
+  ) {
+    super(`the batch's append to ${stream} failed`);
+    this.name = 'BatchAppendFailedError';
+  }
+}
+
+/**
+ * Many commands, decided one after another — each against the state its stream has with the batch's earlier
+ * commands applied, so every invariant is checked against everything before it — then appended with one call per
+ * stream and the stream's revision before the batch. The streams stay locked from their first command until the
+ * commit, so no other writer in this process sees the batch's undecided state; a writer in another process makes
+ * that stream's append fail as a whole (BatchAppendFailedError), and its commands are judged again on their own.
+ *
+ * Only one batch should run at a time per writer: it locks many streams, while single writes lock one each.
+ */
+export class WriteBatch {
+  private readonly held = new Map<string, Held>();
+  private exclusive?: Promise<() => void>;
+
+  constructor(private readonly access: BatchAccess) {}
+
+  /** Number of commands waiting for the commit. */
+  get size(): number {
+    let size = 0;
+    for (const held of this.held.values()) size += held.waiting.length;
+    return size;
+  }
+
+  /**
+   * Decides `plan` now: throws the domain's refusal (nothing of it is kept), or returns the answer it will get once
+   * the batch commits.
+   */
+  async add<S>(plan: WritePlan<S>): Promise<{ readonly answer: Promise<WriteResult> }> {
+    const held = await this.hold(plan);
+    const entry = held.entry as StreamEntry<S>;
+    const decided = plan.decide(entry.state);
+    const kind = plan.kindOf(entry.state);
+    if (decided.length === 0) {
+      // Already recorded, before the batch or earlier in it: answered from the store once the batch is in.
+      const revision = entry.creations.get(plan.developmentId);
+      return { answer: this.wait(held, () => this.access.original(plan, revision, kind)) };
+    }
+    const events = decided.map((event) => this.access.toNewEvent(event, plan.context));
+    for (const event of events) {
+      entry.state = plan.evolve(entry.state, event);
+      entry.revision = (entry.revision ?? -1n) + 1n;
+      if (isCreationType(event.type)) entry.creations.set(String(event.data.developmentId), entry.revision);
+    }
+    held.events.push(...events);
+    this.access.noteCreations(plan.stream, events);
+    const revision = entry.revision!;
+    return {
+      answer: this.wait(held, (result) => ({
+        developmentId: plan.developmentId,
+        kind,
+        eventId: events[0]!.eventId,
+        stream: plan.stream,
+        revision: Number(revision),
+        // The position of the stream's last event in the batch: views that reached it include this write.
+        position: result.position.toString(),
+        recordedAt: String(events[0]!.metadata.recordedAt),
+        created: true,
+      })),
+    };
+  }
+
+  /** Appends every stream's share, answers every command, and lets the streams go. */
+  async commit(): Promise<void> {
+    const held = [...this.held.values()];
+    this.held.clear();
+    try {
+      await Promise.all(held.map((share) => this.commitShare(share)));
+    } finally {
+      this.letGo();
+    }
+  }
+
+  /** Gives up the batch: nothing is appended, the streams' cached states are dropped and the streams let go. */
+  abandon(error: unknown): void {
+    for (const share of this.held.values()) {
+      this.access.evict(share.stream);
+      for (const waiting of share.waiting) waiting.reject(error);
+      share.release();
+    }
+    this.held.clear();
+    this.letGo();
+  }
+
+  private letGo(): void {
+    void this.exclusive?.then((release) => release());
+    this.exclusive = undefined;
+  }
+
+  private async commitShare(share: Held): Promise<void> {
+    try {
+      const result =
+        share.events.length > 0
+          ? await this.access.append(share.stream, share.events, share.before ?? 'no-stream')
+          : { revision: share.before ?? -1n, position: 0n };
+      for (const waiting of share.waiting) {
+        try {
+          waiting.resolve(await waiting.answer(result));
+        } catch (error) {
+          waiting.reject(error);
+        }
+      }
+    } catch (error) {
+      // The cached state holds the batch's events, which are not in the store: it must be read again.
+      this.access.evict(share.stream);
+      const failure = new BatchAppendFailedError(share.stream, error);
+      for (const waiting of share.waiting) waiting.reject(failure);
+    } finally {
+      share.release();
+    }
+  }
+
+  private async hold<S>(plan: WritePlan<S>): Promise<Held> {
+    const known = this.held.get(plan.stream);
+    if (known) return known;
+    await (this.exclusive ??= this.access.exclusive());
+    const release = await this.access.acquire(plan.stream);
+    try {
+      const entry = await this.access.catchUp(plan);
+      const held: Held = { stream: plan.stream, entry, release, before: entry.revision, events: [], waiting: [] };
+      this.held.set(plan.stream, held);
+      return held;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  private wait(held: Held, answer: Waiting['answer']): Promise<WriteResult> {
+    return new Promise<WriteResult>((resolve, reject) => held.waiting.push({ answer, resolve, reject }));
+  }
+}

@@ -1,0 +1,19 @@
+import type { DomainEvent, EventLike } from '@annals/domain';
+import type { WriteContext } from './write-context';
+
+/**
+ * One command against one stream, as the write pipeline runs it: load the stream's state, decide, append with
+ * the expected revision. `decide` returning no events means the command was already carried out (an idempotent
+ * retry of the creation of `developmentId`).
+ */
+export interface WritePlan<S> {
+  readonly stream: string;
+  readonly developmentId: string;
+  readonly context: WriteContext;
+  initial(): S;
+  /** Evolves the state in place or returns a new one; the pipeline keeps whatever it returns. */
+  evolve(state: S, event: EventLike): S;
+  decide(state: S): DomainEvent[];
+  /** The kind the answer names, read from the state the decision was made on. */
+  kindOf(state: S): string;
+}
