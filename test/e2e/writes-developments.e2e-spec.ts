@@ -30,7 +30,12 @@ describe('recording developments', () => {
 
   const cases = [
     { kind: 'meeting', type: 'MeetingHeld', body: () => meeting(), stream: (id: string) => `development-${id}` },
-    { kind: 'summit', type: 'SummitHeld', body: () => summit({ organization: 'BRICS', host: 'RUS' }), stream: (id: string) => `development-${id}` },
+    {
+      kind: 'summit',
+      type: 'SummitHeld',
+      body: () => summit({ organization: 'BRICS', host: 'RUS' }),
+      stream: (id: string) => `development-${id}`,
+    },
     {
       kind: 'membership-approval',
       type: 'MembershipApproved',
@@ -184,7 +189,11 @@ describe('recording developments', () => {
   it('gives every write a distinct event id and increasing positions and stream revisions', async () => {
     const organization = await freshOrganization(app);
     const first = await app.call('POST', PATHS['membership-approval'], approval({ organization, country: 'MT', occurredOn: '2024-12-05' }));
-    const second = await app.call('POST', PATHS['membership-approval'], approval({ organization, country: 'FI', occurredOn: '2025-12-04' }));
+    const second = await app.call(
+      'POST',
+      PATHS['membership-approval'],
+      approval({ organization, country: 'FI', occurredOn: '2025-12-04' }),
+    );
     expectWriteAnswer(first, 201, 'membership-approval');
     expectWriteAnswer(second, 201, 'membership-approval');
     expect(second.json.eventId).not.toBe(first.json.eventId);
