@@ -6,12 +6,17 @@ import {
   createViewTable,
   digestTables,
   dropTable,
+  forgetDigest,
+  maintainDigest,
+  moveDigest,
+  scanDigest,
   rebuildTables,
   renameTable,
   type ReadDatabase,
   type RunnerLease,
   type TableNames,
   type ViewDb,
+  type ViewTable,
 } from '@annals/read-store';
 import { Mutex } from './mutex';
 import type { Projection, ViewTx } from './projection';
@@ -31,7 +36,6 @@ interface Runtime {
   status: 'running' | 'rebuilding' | 'failed';
   lastError?: string;
   readonly lock: Mutex;
-  digest?: { position: bigint; value: string };
 }
 
 export interface RunnerLogger {
@@ -76,8 +80,10 @@ export class ProjectionRunner {
       const version = stored.find((row) => row.name === runtime.projection.name)?.version;
       if (version !== undefined && Number(version) !== runtime.projection.version)
         await this.resetOutdated(runtime.projection, Number(version));
-      for (const table of runtime.projection.tables)
+      for (const table of runtime.projection.tables) {
         await createViewTable(this.db, table, LIVE_TABLES[table], 'live', { dialect: this.read.dialect });
+        await maintainDigest(this.db, this.read.dialect, LIVE_TABLES[table]);
+      }
       // Only what is missing is written: a standby replica starting up takes no write lock.
       if (known.has(runtime.projection.name)) continue;
       await this.db
@@ -103,7 +109,10 @@ export class ProjectionRunner {
         .where('version', '=', storedVersion)
         .executeTakeFirst();
       if (claimed.numUpdatedRows !== 1n) return false;
-      for (const table of projection.tables) await dropTable(tx, LIVE_TABLES[table]);
+      for (const table of projection.tables) {
+        await dropTable(tx, LIVE_TABLES[table]);
+        await forgetDigest(tx, LIVE_TABLES[table]);
+      }
       return true;
     });
     if (reset)
@@ -218,14 +227,13 @@ export class ProjectionRunner {
     return this.runtimes.map((runtime) => runtime.projection.name);
   }
 
-  private async digest(runtime: Runtime): Promise<string> {
-    return runtime.lock.run(async () => {
-      if (runtime.digest?.position !== runtime.position) {
-        const tables = runtime.projection.tables.map((table) => ({ table, physical: LIVE_TABLES[table] }));
-        runtime.digest = { position: runtime.position, value: await digestTables(this.db, tables) };
-      }
-      return runtime.digest.value;
-    });
+  /** The maintained digest: a lookup, however large the views. */
+  private digest(runtime: Runtime): Promise<string> {
+    return digestTables(this.db, this.physical(runtime.projection, LIVE_TABLES));
+  }
+
+  private physical(projection: Projection, names: TableNames) {
+    return projection.tables.map((table) => ({ table, physical: names[table] }));
   }
 
   /**
@@ -391,11 +399,9 @@ export class ProjectionRunner {
       if (leased && !this.active) throw new Error('this replica lost the runner lease during the rebuild; nothing was swapped');
     };
     try {
-      for (const table of tables) {
-        await dropTable(this.db, next[table]);
-        await createViewTable(this.db, table, next[table], tag, { dialect: this.read.dialect, indexes: 'build' });
-      }
+      for (const table of tables) await this.createScratch(table, next[table], tag);
       let position = await this.project(projections, next, 0n, stillLeased);
+      await this.startDigests(tables, next);
       for (const table of tables) await createViewIndexes(this.db, table, next[table], tag, 'rest');
       await withLocks(runtimes, async () => {
         position = await this.project(projections, next, position, stillLeased);
@@ -404,13 +410,11 @@ export class ProjectionRunner {
           for (const table of tables) {
             await dropTable(tx, LIVE_TABLES[table]);
             await renameTable(tx, next[table], LIVE_TABLES[table]);
+            await moveDigest(tx, this.read.dialect, next[table], LIVE_TABLES[table]);
           }
           for (const projection of projections) await saveCheckpoint(tx, projection, position);
         });
-        for (const runtime of runtimes) {
-          runtime.position = position;
-          runtime.digest = undefined;
-        }
+        for (const runtime of runtimes) runtime.position = position;
       });
       this.logger.log(`projections ${names.join(', ')} rebuilt up to position ${position}`);
     } finally {
@@ -460,15 +464,28 @@ export class ProjectionRunner {
     return position;
   }
 
-  /** Builds every projection into scratch tables and compares digests with the live views (the `verify` command). */
-  async verify(): Promise<Array<{ name: string; live: string; rebuilt: string; equal: boolean }>> {
+  /** A fresh table for a rebuild or a verify, loaded without digest triggers until `startDigests`. */
+  private async createScratch(table: ViewTable, physical: string, tag: string): Promise<void> {
+    await dropTable(this.db, physical);
+    await forgetDigest(this.db, physical);
+    await createViewTable(this.db, table, physical, tag, { dialect: this.read.dialect, indexes: 'build' });
+  }
+
+  /** After the first pass of a rebuild (without triggers: fast), before anything else may write the tables. */
+  private async startDigests(tables: readonly ViewTable[], names: TableNames): Promise<void> {
+    for (const table of tables) await maintainDigest(this.db, this.read.dialect, names[table], { quiet: true });
+  }
+
+  /**
+   * The `verify` command: builds every projection into scratch tables, and compares three digests per
+   * projection: the live views' maintained one, the live views' recomputed from their rows (a maintained digest
+   * that drifted from the content is caught), and the scratch tables'.
+   */
+  async verify(): Promise<Array<{ name: string; live: string; rebuilt: string; equal: boolean; scanned: string }>> {
     const scratch = rebuildTables();
     const tag = `v${Date.now().toString(36)}`;
     const tables = this.runtimes.flatMap((runtime) => runtime.projection.tables);
-    for (const table of tables) {
-      await dropTable(this.db, scratch[table]);
-      await createViewTable(this.db, table, scratch[table], tag, { dialect: this.read.dialect, indexes: 'build' });
-    }
+    for (const table of tables) await this.createScratch(table, scratch[table], tag);
     try {
       return await withLocks(this.runtimes, async () => {
         await this.project(
@@ -476,21 +493,21 @@ export class ProjectionRunner {
           scratch,
           0n,
         );
+        await this.startDigests(tables, scratch);
         const results = [];
         for (const { projection } of this.runtimes) {
-          const digest = (names: TableNames) =>
-            digestTables(
-              this.db,
-              projection.tables.map((table) => ({ table, physical: names[table] })),
-            );
-          const live = await digest(LIVE_TABLES);
-          const rebuilt = await digest(scratch);
-          results.push({ name: projection.name, live, rebuilt, equal: live === rebuilt });
+          const live = await digestTables(this.db, this.physical(projection, LIVE_TABLES));
+          const scanned = await scanDigest(this.db, this.read.dialect, this.physical(projection, LIVE_TABLES));
+          const rebuilt = await digestTables(this.db, this.physical(projection, scratch));
+          results.push({ name: projection.name, live, rebuilt, scanned, equal: live === rebuilt && live === scanned });
         }
         return results;
       });
     } finally {
-      for (const table of tables) await dropTable(this.db, scratch[table]);
+      for (const table of tables) {
+        await dropTable(this.db, scratch[table]);
+        await forgetDigest(this.db, scratch[table]);
+      }
     }
   }
 }
