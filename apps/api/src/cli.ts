@@ -56,7 +56,8 @@ async function withRunner(
         lease = undefined;
       }
     }
-    await runner.init();
+    // The export reads the log only: the views are neither checked nor touched.
+    if (options.writesViews) await runner.init({ leaseHeld: lease !== undefined });
     return await work(runner, store);
   } finally {
     await lease?.release();

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { developmentStream, type EventStore } from '@annals/application';
 import { InMemoryEventStore } from '@annals/event-store';
-import type { ReadDatabase } from '@annals/read-store';
+import { KyselyReadStore, type ReadDatabase } from '@annals/read-store';
+import { developmentsProjection } from './developments.projection';
 import { ALL_PROJECTIONS } from './index';
+import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import type { ReadStoreFixture } from './read-store.contract';
 
@@ -118,6 +120,132 @@ export function describeRunnerContract(adapterName: string, open: () => Promise<
       await caughtUp(runner);
       expect((await digestsOf(runner)).developments).not.toBe(before.developments);
       expect((await runner.verify()).every((r) => r.equal)).toBe(true);
+    });
+    const titles = async (code = 'RU') =>
+      (
+        await new KyselyReadStore(read.db, read.dialect).timeline({
+          scope: { type: 'country', code },
+          limit: 50,
+          order: 'asc',
+          includeRetracted: false,
+        })
+      ).items.map((i) => i.title);
+    const upgradedProjections = (changed: Projection) => ALL_PROJECTIONS.map((p) => (p.name === changed.name ? changed : p));
+    const checkpoint = async (name: string) => {
+      const { rows } = await sql<{
+        position: unknown;
+        version: unknown;
+      }>`SELECT position, version FROM projection_checkpoints WHERE name = ${name}`.execute(read.db);
+      return { position: Number(rows[0]!.position), version: Number(rows[0]!.version) };
+    };
+
+    it(`[${adapterName}] a new version of a projection with the same layout: the old views serve until the new ones are swapped in`, async () => {
+      for (let i = 0; i < 30; i++) await meeting(store, `kept ${i}`);
+      await caughtUp(runner);
+      const before = (await runner.statuses()).find((s) => s.name === 'developments')!;
+      await runner.stop();
+      const changed: Projection = { ...developmentsProjection, version: developmentsProjection.version + 1 };
+      // The new version's views are built slowly, so the old ones are seen serving meanwhile.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const slow: Projection = {
+        ...changed,
+        apply: async (view, events) => {
+          if (view.tables.dev_versions !== 'dev_versions') await gate;
+          return changed.apply(view, events);
+        },
+      };
+      runner = new ProjectionRunner(store, read, upgradedProjections(slow));
+      await runner.init();
+      runner.start();
+      const during = (await runner.statuses()).find((s) => s.name === 'developments')!;
+      expect([during.version, during.status, during.digest]).toEqual([before.version, 'rebuilding', before.digest]);
+      expect(await titles()).toHaveLength(30);
+      expect(await checkpoint('developments')).toEqual({ position: Number(before.position), version: before.version });
+      // Writes meanwhile reach the serving views.
+      await meeting(store, 'during');
+      await caughtUp(runner);
+      expect(await titles()).toContain('during');
+      release();
+      const deadline = Date.now() + 10_000;
+      while ((await runner.statuses()).some((s) => s.status === 'rebuilding') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      const after = (await runner.statuses()).find((s) => s.name === 'developments')!;
+      expect([after.version, after.status]).toEqual([changed.version, 'running']);
+      expect((await checkpoint('developments')).version).toBe(changed.version);
+      expect(await titles()).toContain('during');
+      expect((await runner.verify()).every((r) => r.equal)).toBe(true);
+    });
+
+    it(`[${adapterName}] a new version with another table layout is built before init returns: half-built views never serve`, async () => {
+      for (let i = 0; i < 5; i++) await meeting(store, `kept ${i}`);
+      await caughtUp(runner);
+      const before = (await runner.statuses()).find((s) => s.name === 'developments')!;
+      await runner.stop();
+      // Views of an "older layout": a column the code no longer has.
+      await sql`ALTER TABLE dev_history ADD COLUMN obsolete TEXT`.execute(read.db);
+      const changed: Projection = { ...developmentsProjection, version: developmentsProjection.version + 1 };
+      const logs: string[] = [];
+      runner = new ProjectionRunner(store, read, upgradedProjections(changed), { log: (m) => logs.push(m), error: (m) => logs.push(m) });
+      await runner.init();
+      // Before start: already the new views, complete, in the code's layout.
+      expect(await checkpoint('developments')).toEqual({ position: Number(before.position), version: changed.version });
+      expect(await titles()).toHaveLength(5);
+      const status = (await runner.statuses()).find((s) => s.name === 'developments')!;
+      expect([status.version, status.status, status.digest]).toEqual([changed.version, 'running', before.digest]);
+      expect(logs.some((m) => m.includes('another table layout'))).toBe(true);
+      runner.start();
+      await meeting(store, 'after');
+      await caughtUp(runner);
+      expect(await titles()).toContain('after');
+    });
+
+    it(`[${adapterName}] views opened against another log are rebuilt from it before they serve`, async () => {
+      await meeting(store, 'from the first log');
+      await caughtUp(runner);
+      await runner.stop();
+      const other = new InMemoryEventStore();
+      await meeting(other, 'from the second log');
+      await meeting(other, 'also second');
+      const logs: string[] = [];
+      runner = new ProjectionRunner(other, read, ALL_PROJECTIONS, { log: (m) => logs.push(m), error: (m) => logs.push(m) });
+      await runner.init();
+      expect(logs.some((m) => m.includes('another event log'))).toBe(true);
+      expect(await titles()).toEqual(['from the second log', 'also second']);
+      runner.start();
+      await caughtUp(runner, other);
+      expect((await runner.verify()).every((r) => r.equal)).toBe(true);
+      await runner.stop();
+      // Opened against the same log again: nothing to rebuild.
+      logs.length = 0;
+      runner = new ProjectionRunner(other, read, ALL_PROJECTIONS, { log: (m) => logs.push(m), error: (m) => logs.push(m) });
+      await runner.init();
+      expect(logs).toEqual([]);
+      await other.close();
+    });
+
+    it(`[${adapterName}] views ahead of their log (an events file restored from an older backup) are rebuilt before they serve`, async () => {
+      const older = new InMemoryEventStore();
+      // The same first events in both logs (a backup), then the views go further than the backup.
+      for (const title of ['one', 'two']) {
+        const id = randomUUID();
+        const event = {
+          eventId: randomUUID(),
+          type: 'MeetingHeld',
+          data: { developmentId: id, occurredOn: '2024-05-01', title, participants: [{ name: 'L', country: 'RU' }] },
+          metadata: meta('2024-02-01T00:00:00.000Z'),
+        };
+        for (const log of [store, older]) await log.append(developmentStream(id), [event], { expectedRevision: 'no-stream' });
+      }
+      await meeting(store, 'three, not in the backup');
+      await caughtUp(runner);
+      await runner.stop();
+      const logs: string[] = [];
+      runner = new ProjectionRunner(older, read, ALL_PROJECTIONS, { log: (m) => logs.push(m), error: (m) => logs.push(m) });
+      await runner.init();
+      expect(logs.some((m) => m.includes('another event log') && m.includes('does not have'))).toBe(true);
+      expect(await titles()).toEqual(['one', 'two']);
+      await older.close();
     });
   });
 }
