@@ -1,8 +1,9 @@
 import { openPostgresReadDatabase } from '@annals/read-store';
 import { createTestDatabase } from '../../../test/support/postgres';
-import { describeReadStoreContract } from './read-store.contract';
+import { describeReadStoreContract, type ReadStoreFixture } from './read-store.contract';
+import { describeRunnerContract } from './runner.contract';
 
-describeReadStoreContract('postgres', async () => {
+const open = async (): Promise<ReadStoreFixture> => {
   const database = await createTestDatabase();
   const read = openPostgresReadDatabase(database.url, { standbyPollMs: 100 });
   return {
@@ -13,4 +14,7 @@ describeReadStoreContract('postgres', async () => {
       await database.drop();
     },
   };
-});
+};
+
+describeReadStoreContract('postgres', open);
+describeRunnerContract('postgres', open);

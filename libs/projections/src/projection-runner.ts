@@ -1,58 +1,49 @@
-import type { EventStore, ProjectionStatus, RecordedEvent, Subscription } from '@annals/application';
+import type { EventStore, ProjectionStatus } from '@annals/application';
 import {
   LIVE_TABLES,
-  createCheckpointTable,
-  createViewIndexes,
   createViewTable,
   digestTables,
-  dropTable,
-  rebuildTables,
-  renameTable,
+  maintainDigest,
   type ReadDatabase,
   type RunnerLease,
-  type TableNames,
   type ViewDb,
 } from '@annals/read-store';
+import { insertCheckpoint, logMismatch, prepareCheckpoints, readCheckpoints, recordLogIdentityIfMissing } from './checkpoints';
+import { LiveProcessor } from './live-processor';
 import { Mutex } from './mutex';
-import type { Projection, ViewTx } from './projection';
+import type { Projection } from './projection';
+import { Rebuilder, type VerifyResult } from './rebuilder';
+import type { Runtime, RunnerLogger } from './runtime';
 
-const BATCH = 500;
-/**
- * A rebuild commits batches sized to take about this long: larger commits cost fewer page rewrites, shorter ones
- * keep the service answering (on SQLite, reads wait for the one connection while a batch is written).
- */
-const REBUILD_TRANSACTION_MS = 100;
-const REBUILD_BATCH = { first: 500, min: 20, max: 5000 };
-const MAX_BUFFER = 20_000;
-
-interface Runtime {
-  readonly projection: Projection;
-  position: bigint;
-  status: 'running' | 'rebuilding' | 'failed';
-  lastError?: string;
-  readonly lock: Mutex;
-  digest?: { position: bigint; value: string };
-}
-
-export interface RunnerLogger {
-  log(message: string): void;
-  error(message: string): void;
-}
+export type { RunnerLogger } from './runtime';
+export { yieldToEventLoop } from './runtime';
+export type { VerifyResult } from './rebuilder';
 
 /**
  * Feeds each projection from the event store's global log, starting after its stored checkpoint.
  * A batch of events and the new checkpoint are written in ONE read-store transaction: a crash between
  * batches replays nothing twice, and redelivered events at or below the checkpoint are skipped.
+ *
+ * At start it decides, per projection, whether the views it finds may serve:
+ * - built by this version from this log: they serve and are fed live;
+ * - built by another version, with the same table layout: they keep serving (listed with their old version,
+ *   status `rebuilding`) and keep being fed, while the new version is built blue/green and swapped in;
+ * - built by another version with another layout (this code cannot read them), or from another log (a
+ *   restored or replaced event store: they would answer for events that are not there): they never serve.
+ *   `init` builds their replacement blue/green before it returns, so the service answers only afterwards.
  */
 export class ProjectionRunner {
   private readonly runtimes: Runtime[];
-  private readonly subscriptions: Subscription[] = [];
   private readonly progressWaiters = new Set<() => void>();
+  private readonly live: LiveProcessor;
+  private readonly rebuilder: Rebuilder;
   private stopped = false;
   private loops: Promise<void>[] = [];
   private readonly leaseAbort = new AbortController();
   private lease?: RunnerLease;
   private active = false;
+  /** Projections of another version whose views may serve meanwhile: rebuilt once this runner leads. */
+  private outdated: string[] = [];
 
   constructor(
     private readonly store: EventStore,
@@ -60,63 +51,102 @@ export class ProjectionRunner {
     projections: readonly Projection[],
     private readonly logger: RunnerLogger = { log: () => undefined, error: () => undefined },
   ) {
-    this.runtimes = projections.map((projection) => ({ projection, position: 0n, status: 'running', lock: new Mutex() }));
+    this.runtimes = projections.map((projection) => ({
+      projection,
+      position: 0n,
+      status: 'running',
+      servingVersion: projection.version,
+      lock: new Mutex(),
+    }));
+    this.rebuilder = new Rebuilder(store, read, logger);
+    this.live = new LiveProcessor(store, read, this.runtimes, {
+      running: () => !this.stopped && this.active,
+      lowest: () => this.position,
+      progressed: () => this.notifyProgress(),
+      reload: () => this.reloadPositions(),
+      logger,
+    });
   }
 
   get db(): ViewDb {
     return this.read.db;
   }
 
-  /** Creates the view tables that are missing and reads the checkpoints. */
-  async init(): Promise<void> {
-    await createCheckpointTable(this.db);
-    const stored = await this.db.selectFrom('projection_checkpoints').select(['name', 'version']).execute();
-    const known = new Set(stored.map((row) => row.name));
+  /**
+   * Creates what is missing, checks the views against the log and the code, and reads the checkpoints.
+   * `leaseHeld`: the caller already holds the writer lease (the CLI's `rebuild`).
+   */
+  async init(options: { leaseHeld?: boolean } = {}): Promise<void> {
+    await prepareCheckpoints(this.db, this.read.dialect);
+    const stored = await readCheckpoints(this.db);
+    const mismatch = await logMismatch(this.db, this.store, stored);
+    const blocking: Runtime[] = [];
     for (const runtime of this.runtimes) {
-      const version = stored.find((row) => row.name === runtime.projection.name)?.version;
-      if (version !== undefined && Number(version) !== runtime.projection.version)
-        await this.resetOutdated(runtime.projection, Number(version));
-      for (const table of runtime.projection.tables)
+      const { projection } = runtime;
+      const row = stored.find((checkpoint) => checkpoint.name === projection.name);
+      runtime.servingVersion = row?.version ?? projection.version;
+      if (mismatch) continue;
+      if (row && row.version !== projection.version) {
+        runtime.status = 'rebuilding';
+        if (await this.rebuilder.layoutMatches(projection)) this.outdated.push(projection.name);
+        else blocking.push(runtime);
+        if (blocking.includes(runtime)) continue;
+      }
+      for (const table of projection.tables) {
         await createViewTable(this.db, table, LIVE_TABLES[table], 'live', { dialect: this.read.dialect });
+        await maintainDigest(this.db, this.read.dialect, LIVE_TABLES[table]);
+      }
       // Only what is missing is written: a standby replica starting up takes no write lock.
-      if (known.has(runtime.projection.name)) continue;
-      await this.db
-        .insertInto('projection_checkpoints')
-        .values({ name: runtime.projection.name, position: 0, version: runtime.projection.version })
-        .onConflict((oc) => oc.column('name').doNothing())
-        .execute();
+      if (!row) await insertCheckpoint(this.db, projection);
     }
     await this.reloadPositions();
+    if (mismatch) {
+      this.logger.error(`the views were built from another event log (${mismatch}): rebuilding them from this one before serving`);
+      await this.rebuildBeforeServing(this.runtimes, true, options);
+    } else if (blocking.length > 0) {
+      for (const { projection, servingVersion } of blocking)
+        this.logger.log(
+          `projection ${projection.name} is now version ${projection.version} with another table layout (views were ${servingVersion}): building it before serving`,
+        );
+      await this.rebuildBeforeServing(blocking, false, options);
+    }
+    if (!mismatch) await recordLogIdentityIfMissing(this.db, this.store);
+    for (const name of this.outdated)
+      this.logger.log(`projection ${name}: views of an older version serve while this version is rebuilt into fresh tables`);
   }
 
-  /**
-   * Views written by another version of a projection have another shape: they are dropped and the log is
-   * replayed into fresh ones. The version moves by compare-and-set, so of several replicas starting together
-   * only one drops them.
-   */
-  private async resetOutdated(projection: Projection, storedVersion: number): Promise<void> {
-    const reset = await this.db.transaction().execute(async (tx) => {
-      const claimed = await tx
-        .updateTable('projection_checkpoints')
-        .set({ position: 0, version: projection.version })
-        .where('name', '=', projection.name)
-        .where('version', '=', storedVersion)
-        .executeTakeFirst();
-      if (claimed.numUpdatedRows !== 1n) return false;
-      for (const table of projection.tables) await dropTable(tx, LIVE_TABLES[table]);
-      return true;
-    });
-    if (reset)
-      this.logger.log(
-        `projection ${projection.name} is now version ${projection.version} (views were ${storedVersion}): replaying the log`,
-      );
+  /** Views that must not serve are replaced first; with another replica leading, it may be doing just that. */
+  private async rebuildBeforeServing(runtimes: Runtime[], newLog: boolean, options: { leaseHeld?: boolean }): Promise<void> {
+    while (!this.stopped) {
+      const lease = options.leaseHeld
+        ? undefined
+        : await this.read.acquireRunnerLease(AbortSignal.any([this.leaseAbort.signal, AbortSignal.timeout(1000)]));
+      if (lease || options.leaseHeld) {
+        try {
+          await this.rebuild(
+            runtimes.map((runtime) => runtime.projection.name),
+            { newLog },
+          );
+        } finally {
+          await lease?.release();
+        }
+        return;
+      }
+      const stored = await readCheckpoints(this.db);
+      const settled = runtimes.every((r) => stored.find((c) => c.name === r.projection.name)?.version === r.projection.version);
+      if (settled && !(await logMismatch(this.db, this.store, stored))) return this.reloadPositions();
+    }
   }
 
   private async reloadPositions(): Promise<void> {
-    const rows = await this.db.selectFrom('projection_checkpoints').selectAll().execute();
+    const rows = await readCheckpoints(this.db);
     for (const runtime of this.runtimes) {
       const row = rows.find((r) => r.name === runtime.projection.name);
-      if (row) runtime.position = BigInt(row.position);
+      if (!row) continue;
+      runtime.position = row.position;
+      runtime.servingVersion = row.version;
+      // A standby sees the leader's swap here.
+      if (runtime.status === 'rebuilding' && row.version === runtime.projection.version && !this.active) runtime.status = 'running';
     }
   }
 
@@ -146,17 +176,29 @@ export class ProjectionRunner {
       await this.reloadPositions();
       // Losing the lease (its connection gone) makes this runner a standby again at once.
       void this.lease.lost.then(() => this.stepDown());
-      await this.follow();
+      const upgrade = this.upgradeOutdated();
+      await this.live.follow();
+      await upgrade;
       await this.lease.release().catch(() => undefined);
       this.lease = undefined;
     }
+  }
+
+  /** The new version of projections whose old views serve meanwhile, built blue/green next to the live loop. */
+  private async upgradeOutdated(): Promise<void> {
+    const names = this.runtimes.filter((r) => r.servingVersion !== r.projection.version).map((r) => r.projection.name);
+    if (names.length === 0) return;
+    await this.rebuild(names).then(
+      () => (this.outdated = []),
+      (error: unknown) => this.logger.error(`rebuilding ${names.join(', ')} for their new version failed: ${String(error)}`),
+    );
   }
 
   private stepDown(): void {
     if (!this.active) return;
     this.active = false;
     this.logger.error('projection runner lost its lease; standing by');
-    for (const subscription of this.subscriptions) void subscription.close();
+    void this.live.closeAll();
   }
 
   /** True while this process holds the lease and runs the projections. */
@@ -167,7 +209,7 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     this.leaseAbort.abort();
-    await Promise.all(this.subscriptions.map((subscription) => subscription.close()));
+    await this.live.closeAll();
     await Promise.all(this.loops);
     await this.lease?.release();
     for (const wake of this.progressWaiters) wake();
@@ -200,15 +242,17 @@ export class ProjectionRunner {
     return true;
   }
 
+  /** Each projection as it serves now; the digest is the maintained one: a lookup, however large the views. */
   async statuses(): Promise<ProjectionStatus[]> {
     const out: ProjectionStatus[] = [];
     for (const runtime of this.runtimes) {
+      const tables = runtime.projection.tables.map((table) => ({ table, physical: LIVE_TABLES[table] }));
       out.push({
         name: runtime.projection.name,
-        version: runtime.projection.version,
+        version: runtime.servingVersion,
         position: runtime.position,
         status: runtime.status,
-        digest: await this.digest(runtime),
+        digest: await digestTables(this.db, tables),
       });
     }
     return out;
@@ -218,312 +262,38 @@ export class ProjectionRunner {
     return this.runtimes.map((runtime) => runtime.projection.name);
   }
 
-  private async digest(runtime: Runtime): Promise<string> {
-    return runtime.lock.run(async () => {
-      if (runtime.digest?.position !== runtime.position) {
-        const tables = runtime.projection.tables.map((table) => ({ table, physical: LIVE_TABLES[table] }));
-        runtime.digest = { position: runtime.position, value: await digestTables(this.db, tables) };
-      }
-      return runtime.digest.value;
-    });
-  }
-
-  /**
-   * Live: ONE subscription from the lowest checkpoint feeds every projection, and each batch lands for all of
-   * them in one transaction (one log read, one commit). A projection whose batch fails is retried on its own,
-   * so it cannot hold the others back; the loop then resubscribes from the lowest checkpoint after a backoff.
-   */
-  private async follow(): Promise<void> {
-    let backoff = 100;
-    while (!this.stopped && this.active) {
-      const subscription = this.store.subscribe({ after: this.position });
-      this.subscriptions.push(subscription);
-      try {
-        await this.pump(subscription);
-        backoff = 100;
-      } catch (error) {
-        if (error instanceof CheckpointMovedError) {
-          await this.reloadPositions().catch(() => undefined);
-          continue;
-        }
-        const message = error instanceof Error ? error.message : String(error);
-        this.logger.error(`projections stopped at a failing batch: ${message}; retrying in ${backoff} ms`);
-        await new Promise((resolve) => setTimeout(resolve, backoff));
-        backoff = Math.min(backoff * 2, 1000);
-      } finally {
-        this.subscriptions.splice(this.subscriptions.indexOf(subscription), 1);
-        await subscription.close().catch(() => undefined);
-      }
-    }
-  }
-
-  /** Reads the subscription into a bounded buffer and applies it batch by batch. */
-  private async pump(subscription: Subscription): Promise<void> {
-    const buffer: RecordedEvent[] = [];
-    let ended = false;
-    let failure: Error | undefined;
-    let wake: (() => void) | undefined;
-    let resume: (() => void) | undefined;
-    const reader = (async () => {
-      try {
-        for await (const event of subscription) {
-          buffer.push(event);
-          wake?.();
-          if (buffer.length >= MAX_BUFFER) await new Promise<void>((resolve) => (resume = resolve));
-        }
-      } catch (error) {
-        failure = error instanceof Error ? error : new Error('the subscription failed');
-      } finally {
-        ended = true;
-        wake?.();
-      }
-    })();
-    try {
-      while (!this.stopped && this.active) {
-        if (buffer.length === 0) {
-          if (ended) break;
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
-          continue;
-        }
-        const batch = buffer.splice(0, BATCH);
-        resume?.();
-        resume = undefined;
-        await this.applyLive(batch);
-        this.notifyProgress();
-      }
-      if (failure) throw failure;
-    } finally {
-      await subscription.close();
-      resume?.();
-      await reader;
-    }
-  }
-
-  private async applyLive(batch: readonly RecordedEvent[]): Promise<void> {
-    const last = batch[batch.length - 1]!.position;
-    const due = this.runtimes.filter((runtime) => runtime.position < last);
-    if (due.length === 0) return;
-    await withLocks(due, async () => {
-      try {
-        const reached = await this.db.transaction().execute(async (tx) => {
-          const out: bigint[] = [];
-          for (const runtime of due) out.push(await this.applyTo(tx, runtime, batch));
-          return out;
-        });
-        due.forEach((runtime, index) => {
-          runtime.position = reached[index]!;
-          if (runtime.status === 'failed') runtime.status = 'running';
-        });
-        return;
-      } catch (error) {
-        if (error instanceof CheckpointMovedError || due.length === 1) {
-          if (!(error instanceof CheckpointMovedError)) this.markFailed(due[0]!, error);
-          throw error;
-        }
-      }
-      // Something failed: apply each projection alone, so the healthy ones go on and the failing one is named.
-      let failure: Error | undefined;
-      for (const runtime of due) {
-        try {
-          runtime.position = await this.db.transaction().execute((tx) => this.applyTo(tx, runtime, batch));
-          if (runtime.status === 'failed') runtime.status = 'running';
-        } catch (error) {
-          if (error instanceof CheckpointMovedError) throw error;
-          this.markFailed(runtime, error);
-          failure ??= error instanceof Error ? error : new Error(String(error));
-        }
-      }
-      if (failure) throw failure;
-    });
-  }
-
-  private markFailed(runtime: Runtime, error: unknown): void {
-    runtime.status = 'failed';
-    runtime.lastError = error instanceof Error ? error.message : String(error);
-    this.logger.error(`projection ${runtime.projection.name} failed: ${runtime.lastError}`);
-  }
-
-  /** One projection's share of a batch, with its checkpoint moved by compare-and-set. Returns the new checkpoint. */
-  private async applyTo(tx: ViewDb, runtime: Runtime, batch: readonly RecordedEvent[]): Promise<bigint> {
-    const fresh = batch.filter((event) => event.position > runtime.position);
-    if (fresh.length === 0) return runtime.position;
-    const last = fresh[fresh.length - 1]!.position;
-    // Compare-and-set: if another runner moved the checkpoint, this batch rolls back and nothing lands twice.
-    if (!(await advanceCheckpoint(tx, runtime.projection, runtime.position, last))) throw new CheckpointMovedError(runtime.projection.name);
-    const handled = fresh.filter((event) => runtime.projection.handles(event));
-    if (handled.length > 0) await runtime.projection.apply(this.view(tx, LIVE_TABLES), handled);
-    return last;
-  }
-
-  private view(tx: ViewDb, tables: TableNames): ViewTx {
-    return {
-      db: tx,
-      tables,
-      insert: (table, rows) => this.read.insertRows(tx, tables[table], rows),
-    };
-  }
-
   private notifyProgress(): void {
     const waiters = [...this.progressWaiters];
     this.progressWaiters.clear();
     for (const wake of waiters) wake();
   }
 
-  /**
-   * Blue/green: builds `<table>__next` from position 0 while the live tables keep serving, catches up to
-   * the head under the projections' locks, then swaps the tables and the checkpoints in one transaction.
-   * The named projections are rebuilt together, from ONE pass over the log.
-   */
-  async rebuild(names: readonly string[] = this.names()): Promise<void> {
+  /** Blue/green: see `Rebuilder.rebuild`. The named projections are rebuilt together, from ONE pass over the log. */
+  async rebuild(names: readonly string[] = this.names(), options: { newLog?: boolean } = {}): Promise<void> {
     for (const name of names) if (!this.names().includes(name)) throw new Error(`Unknown projection ${name}`);
     // In the runner's order: locks are always taken in that order.
     const runtimes = this.runtimes.filter((runtime) => names.includes(runtime.projection.name));
-    const next = rebuildTables();
-    const tag = `r${Date.now().toString(36)}`;
     const previous = runtimes.map((runtime) => runtime.status);
     for (const runtime of runtimes) runtime.status = 'rebuilding';
-    const projections = runtimes.map((runtime) => runtime.projection);
-    const tables = projections.flatMap((projection) => projection.tables);
     // A rebuild started by the active runner stops if its lease goes: the new holder writes the views now.
     const leased = this.active;
     const stillLeased = () => {
       if (leased && !this.active) throw new Error('this replica lost the runner lease during the rebuild; nothing was swapped');
     };
     try {
-      for (const table of tables) {
-        await dropTable(this.db, next[table]);
-        await createViewTable(this.db, table, next[table], tag, { dialect: this.read.dialect, indexes: 'build' });
-      }
-      let position = await this.project(projections, next, 0n, stillLeased);
-      for (const table of tables) await createViewIndexes(this.db, table, next[table], tag, 'rest');
-      await withLocks(runtimes, async () => {
-        position = await this.project(projections, next, position, stillLeased);
-        stillLeased();
-        await this.db.transaction().execute(async (tx) => {
-          for (const table of tables) {
-            await dropTable(tx, LIVE_TABLES[table]);
-            await renameTable(tx, next[table], LIVE_TABLES[table]);
-          }
-          for (const projection of projections) await saveCheckpoint(tx, projection, position);
-        });
-        for (const runtime of runtimes) {
-          runtime.position = position;
-          runtime.digest = undefined;
-        }
-      });
-      this.logger.log(`projections ${names.join(', ')} rebuilt up to position ${position}`);
+      await this.rebuilder.rebuild(runtimes, stillLeased, options);
     } finally {
       runtimes.forEach((runtime, index) => {
-        runtime.status = previous[index] === 'rebuilding' ? 'running' : previous[index]!;
+        const before = previous[index]!;
+        if (runtime.servingVersion !== runtime.projection.version) runtime.status = 'rebuilding';
+        else runtime.status = before === 'failed' ? 'failed' : 'running';
       });
     }
-  }
-
-  /**
-   * Streams the log after `after` into the given tables, one transaction per batch for all the projections;
-   * `check` runs before each batch and may throw to stop. Returns the last position read.
-   */
-  async project(
-    projections: readonly Projection[],
-    tables: TableNames,
-    after: bigint,
-    check: () => void = () => undefined,
-  ): Promise<bigint> {
-    let position = after;
-    let batch: RecordedEvent[] = [];
-    let limit = REBUILD_BATCH.first;
-    const flush = async () => {
-      check();
-      const work = projections
-        .map((projection) => ({ projection, handled: batch.filter((event) => projection.handles(event)) }))
-        .filter((item) => item.handled.length > 0);
-      if (work.length > 0) {
-        const started = performance.now();
-        await this.db.transaction().execute(async (tx) => {
-          for (const { projection, handled } of work) await projection.apply(this.view(tx, tables), handled);
-        });
-        // Events differ in cost (one timeline or sixty): steer the batch size towards the target duration.
-        const wanted = (limit * REBUILD_TRANSACTION_MS) / Math.max(performance.now() - started, 1);
-        limit = Math.round(Math.min(REBUILD_BATCH.max, Math.max(REBUILD_BATCH.min, (limit + wanted) / 2)));
-      }
-      batch = [];
-      // better-sqlite3 is synchronous: give the event loop a turn so the live views keep answering meanwhile.
-      await yieldToEventLoop();
-    };
-    for await (const event of this.store.readAll({ after, batchSize: 1000 })) {
-      batch.push(event);
-      position = event.position;
-      if (batch.length >= limit) await flush();
-    }
-    await flush();
-    return position;
+    this.notifyProgress();
   }
 
   /** Builds every projection into scratch tables and compares digests with the live views (the `verify` command). */
-  async verify(): Promise<Array<{ name: string; live: string; rebuilt: string; equal: boolean }>> {
-    const scratch = rebuildTables();
-    const tag = `v${Date.now().toString(36)}`;
-    const tables = this.runtimes.flatMap((runtime) => runtime.projection.tables);
-    for (const table of tables) {
-      await dropTable(this.db, scratch[table]);
-      await createViewTable(this.db, table, scratch[table], tag, { dialect: this.read.dialect, indexes: 'build' });
-    }
-    try {
-      return await withLocks(this.runtimes, async () => {
-        await this.project(
-          this.runtimes.map((runtime) => runtime.projection),
-          scratch,
-          0n,
-        );
-        const results = [];
-        for (const { projection } of this.runtimes) {
-          const digest = (names: TableNames) =>
-            digestTables(
-              this.db,
-              projection.tables.map((table) => ({ table, physical: names[table] })),
-            );
-          const live = await digest(LIVE_TABLES);
-          const rebuilt = await digest(scratch);
-          results.push({ name: projection.name, live, rebuilt, equal: live === rebuilt });
-        }
-        return results;
-      });
-    } finally {
-      for (const table of tables) await dropTable(this.db, scratch[table]);
-    }
+  verify(): Promise<VerifyResult[]> {
+    return this.rebuilder.verify(this.runtimes);
   }
-}
-
-/** Runs `work` holding every runtime's lock, taken in one fixed order so two holders never deadlock. */
-function withLocks<T>(runtimes: readonly Runtime[], work: () => Promise<T>): Promise<T> {
-  const [first, ...rest] = runtimes;
-  if (!first) return work();
-  return first.lock.run(() => withLocks(rest, work));
-}
-
-export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-class CheckpointMovedError extends Error {
-  constructor(name: string) {
-    super(`the checkpoint of ${name} was moved by another runner`);
-  }
-}
-
-async function advanceCheckpoint(tx: ViewDb, projection: Projection, from: bigint, to: bigint): Promise<boolean> {
-  const result = await tx
-    .updateTable('projection_checkpoints')
-    .set({ position: Number(to), version: projection.version })
-    .where('name', '=', projection.name)
-    .where('position', '=', Number(from))
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
-}
-
-async function saveCheckpoint(tx: ViewDb, projection: Projection, position: bigint): Promise<void> {
-  await tx
-    .insertInto('projection_checkpoints')
-    .values({ name: projection.name, position: Number(position), version: projection.version })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ position: Number(position), version: projection.version }))
-    .execute();
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { developmentStream, organizationStream, type EventStore, type TimelineQuery } from '@annals/application';
 import { InMemoryEventStore } from '@annals/event-store';
 import { KyselyReadStore, type ReadDatabase } from '@annals/read-store';
-import { developmentsProjection } from './developments.projection';
 import { ALL_PROJECTIONS } from './index';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
@@ -315,53 +314,6 @@ export function describeReadStoreContract(adapterName: string, open: () => Promi
       } finally {
         await withFlaky.stop();
       }
-    });
-
-    it(`[${adapterName}] replays the log into fresh views when a projection's version changed`, async () => {
-      const id = randomUUID();
-      await record(
-        store,
-        developmentStream(id),
-        'MeetingHeld',
-        meeting(id, '2024-05-01', ['CN', 'RU'], 'kept'),
-        '2024-02-01T00:00:00.000Z',
-      );
-      await caughtUp();
-      const before = (await runner.statuses()).find((status) => status.name === 'developments')!;
-      await runner.stop();
-
-      const changed: Projection = { ...developmentsProjection, version: developmentsProjection.version + 1 };
-      const logs: string[] = [];
-      const upgraded = new ProjectionRunner(
-        store,
-        fixture.read,
-        ALL_PROJECTIONS.map((projection) => (projection.name === changed.name ? changed : projection)),
-        { log: (message) => logs.push(message), error: () => undefined },
-      );
-      await upgraded.init();
-      // The old views are gone and the checkpoint starts over at the new version …
-      const reset = await fixture.read.db
-        .selectFrom('projection_checkpoints')
-        .selectAll()
-        .where('name', '=', 'developments')
-        .executeTakeFirstOrThrow();
-      expect([Number(reset.position), Number(reset.version)]).toEqual([0, changed.version]);
-      expect((await views.timeline(timeline({ type: 'country', code: 'RU' }))).items).toEqual([]);
-      expect(logs.some((message) => message.includes('developments') && message.includes(`version ${changed.version}`))).toBe(true);
-      // … and the log replays into views equal to the ones it had.
-      upgraded.start();
-      try {
-        expect(await upgraded.waitFor(await store.headPosition(), 10_000)).toBe(true);
-        const after = (await upgraded.statuses()).find((status) => status.name === 'developments')!;
-        expect(after.digest).toBe(before.digest);
-        expect((await views.timeline(timeline({ type: 'country', code: 'RU' }))).items.map((i) => i.title)).toEqual(['kept']);
-      } finally {
-        await upgraded.stop();
-      }
-      // A second start with the same version leaves the views alone.
-      const again = new ProjectionRunner(store, fixture.read, [changed]);
-      await again.init();
-      expect((await views.timeline(timeline({ type: 'country', code: 'RU' }))).items.map((i) => i.title)).toEqual(['kept']);
     });
   });
 }

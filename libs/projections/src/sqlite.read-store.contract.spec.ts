@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteReadDatabase } from '@annals/read-store';
-import { describeReadStoreContract } from './read-store.contract';
+import { describeReadStoreContract, type ReadStoreFixture } from './read-store.contract';
+import { describeRunnerContract } from './runner.contract';
 
-describeReadStoreContract('sqlite', () => {
+const open = (): Promise<ReadStoreFixture> => {
   const dir = mkdtempSync(join(tmpdir(), 'annals-views-'));
   const file = join(dir, 'views.db');
   const read = openSqliteReadDatabase(file);
@@ -16,4 +17,7 @@ describeReadStoreContract('sqlite', () => {
       rmSync(dir, { recursive: true, force: true });
     },
   });
-});
+};
+
+describeReadStoreContract('sqlite', open);
+describeRunnerContract('sqlite', open);

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
+import { registerDigestFunctions } from './view-digest';
 import type { ViewDatabase } from './view-tables';
 
 export type ReadDialect = 'sqlite' | 'postgres';
@@ -35,6 +36,8 @@ export function openSqliteReadDatabase(filename: string, options: { synchronous?
   sqlite.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   // 64 MiB of page cache: rebuilds and timeline scans touch many pages.
   sqlite.pragma('cache_size = -65536');
+  // The view tables' digest triggers call these: without them no view row can be written on this connection.
+  registerDigestFunctions(sqlite);
   const db = new Kysely<ViewDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const inserts = new Map<string, Database.Statement>();
   /** SQLite has one connection, so the transaction Kysely runs on is this handle's: the same statements join it. */
