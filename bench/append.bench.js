@@ -37,7 +37,13 @@ function makeEvents(seed, count, perStream) {
         eventId,
         type: 'MeetingHeld',
         data: appendData(rng, i),
-        metadata: { eventId, recordedAt: new Date(Date.UTC(2025, 0, 1) + i).toISOString(), schemaVersion: 1, actor: 'bench', correlationId: `c-${i}` },
+        metadata: {
+          eventId,
+          recordedAt: new Date(Date.UTC(2025, 0, 1) + i).toISOString(),
+          schemaVersion: 1,
+          actor: 'bench',
+          correlationId: `c-${i}`,
+        },
       },
     });
   }
@@ -58,10 +64,20 @@ function rawStore(file, schema) {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec(schema);
-  const insert = db.prepare('INSERT INTO events (stream, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO events (stream, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const write = db.transaction((rows) => {
     for (const { stream, revision, event } of rows) {
-      insert.run(stream, revision, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), event.metadata.recordedAt);
+      insert.run(
+        stream,
+        revision,
+        event.eventId,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        event.metadata.recordedAt,
+      );
     }
   });
   return { write: (rows) => write.immediate(rows), close: () => db.close() };
@@ -86,7 +102,12 @@ async function runRaw(dir, schema, batches) {
 async function runOurs(dir, batches) {
   const { SqliteEventStore } = dist('libs/event-store/src');
   const store = new SqliteEventStore({ filename: path.join(dir, 'ours.db'), synchronous: 'full' });
-  const append = (batch) => store.append(batch[0].stream, batch.map((row) => row.event), { expectedRevision: 'no-stream' });
+  const append = (batch) =>
+    store.append(
+      batch[0].stream,
+      batch.map((row) => row.event),
+      { expectedRevision: 'no-stream' },
+    );
   try {
     await append(batches[0]);
     const start = process.hrtime.bigint();
@@ -108,7 +129,11 @@ function emmettModule() {
 async function runEmmett(dir, batches) {
   const { getSQLiteEventStore } = emmettModule();
   const store = getSQLiteEventStore({ fileName: path.join(dir, 'emmett.db'), schema: { autoMigration: 'CreateOrUpdate' } });
-  const append = (batch) => store.appendToStream(batch[0].stream, batch.map(({ event }) => ({ type: event.type, data: event.data, metadata: event.metadata })));
+  const append = (batch) =>
+    store.appendToStream(
+      batch[0].stream,
+      batch.map(({ event }) => ({ type: event.type, data: event.data, metadata: event.metadata })),
+    );
   await append(batches[0]); // creates the schema
   const start = process.hrtime.bigint();
   let events = 0;
@@ -134,7 +159,13 @@ function emmettDurability(dir) {
       db.get('PRAGMA synchronous', (_e1, sync) =>
         db.get('PRAGMA journal_mode', (_e2, journal) =>
           db.get('SELECT sqlite_version() AS v', (_e3, version) => {
-            db.close(() => resolve({ journalMode: journal && journal.journal_mode, synchronous: ['OFF', 'NORMAL', 'FULL', 'EXTRA'][sync && sync.synchronous], sqliteVersion: version && version.v }));
+            db.close(() =>
+              resolve({
+                journalMode: journal && journal.journal_mode,
+                synchronous: ['OFF', 'NORMAL', 'FULL', 'EXTRA'][sync && sync.synchronous],
+                sqliteVersion: version && version.v,
+              }),
+            );
           }),
         ),
       ),

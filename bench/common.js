@@ -124,7 +124,12 @@ function runChild(script, args, options = {}) {
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
       if (result && !result.error && code === 0) resolve(result);
-      else reject(new Error(`${path.basename(script)} ${args.join(' ')} failed (exit ${code}${signal ? `, ${signal}` : ''}): ${result && result.error ? result.error : ''}\n${output}`));
+      else
+        reject(
+          new Error(
+            `${path.basename(script)} ${args.join(' ')} failed (exit ${code}${signal ? `, ${signal}` : ''}): ${result && result.error ? result.error : ''}\n${output}`,
+          ),
+        );
     });
   });
 }

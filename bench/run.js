@@ -144,7 +144,11 @@ function table(result) {
   if (d.lag) add('projectionLagP99Ms', `p50 ${d.lag.projectionLagP50Ms} ms, ${d.lag.achievedRate} ev/s for ${d.lag.seconds} s`);
   const header = ['metric', 'value', 'goal', '', 'measured'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -173,11 +177,14 @@ async function main() {
   if (needsLog) {
     dataDir = tempDir('log');
     await timed('generate', () => require('./data-generator').generateLog({ dir: dataDir, events }));
-    log(`  generated ${events} events at ${Math.round(details.generate.eventsPerSecond)} ev/s (${details.generate.averageDataBytes} B data)`);
+    log(
+      `  generated ${events} events at ${Math.round(details.generate.eventsPerSecond)} ev/s (${details.generate.averageDataBytes} B data)`,
+    );
     // The rebuild also builds the views the HTTP reads need; without it, a catch-up does (not timed as a rebuild).
     if (options.only.includes('rebuild')) await timed('rebuild', () => require('./rebuild.bench').run({ dir: dataDir, execArgv }));
     else await timed('catchUp', () => require('./rebuild.bench').run({ dir: dataDir, execArgv }));
-    if (options.only.includes('http')) await timed('http', () => require('./http.bench').run({ dir: dataDir, quick: options.quick, execArgv }));
+    if (options.only.includes('http'))
+      await timed('http', () => require('./http.bench').run({ dir: dataDir, quick: options.quick, execArgv }));
   }
   if (options.only.includes('lag')) await timed('lag', () => require('./lag.bench').run({ quick: options.quick }));
   if (dataDir && options.keep) log(`kept the data dir ${dataDir}`);
@@ -214,21 +221,29 @@ async function main() {
       lag: details.lag ? details.lag.durability : undefined,
     },
     definitions: {
-      appendRatioVsRawSqlite: 'events/s, 100 events per append (one new stream each), SqliteEventStore ÷ plain better-sqlite3 transactions of the same rows; median of interleaved rounds',
+      appendRatioVsRawSqlite:
+        'events/s, 100 events per append (one new stream each), SqliteEventStore ÷ plain better-sqlite3 transactions of the same rows; median of interleaved rounds',
       appendRatioVsRawSqlite1: 'same, 1 event per transaction (sequential awaits)',
       appendVsEmmettSqlite: 'events/s, 100 per append: SqliteEventStore ÷ Emmett getSQLiteEventStore().appendToStream',
-      httpWriteRatioVsBare: 'median over interleaved rounds of: 2xx/s of POST /api/developments/meetings ÷ 2xx/s of a bare POST endpoint of a Nest controller in the same app (routing, global guard/pipe/filter; no DTO, bus or store), same bodies, 64 connections',
-      httpReadRatioVsBare: 'median over interleaved rounds of: 2xx/s of GET timeline pages (limit=50) ÷ 2xx/s of a bare GET endpoint of a Nest controller in the same app returning a real page, 64 connections',
-      httpWriteRatioVsBareFastify: 'the same meetings/s ÷ a raw Fastify POST route on the same instance (no Nest routing at all): the stricter baseline',
+      httpWriteRatioVsBare:
+        'median over interleaved rounds of: 2xx/s of POST /api/developments/meetings ÷ 2xx/s of a bare POST endpoint of a Nest controller in the same app (routing, global guard/pipe/filter; no DTO, bus or store), same bodies, 64 connections',
+      httpReadRatioVsBare:
+        'median over interleaved rounds of: 2xx/s of GET timeline pages (limit=50) ÷ 2xx/s of a bare GET endpoint of a Nest controller in the same app returning a real page, 64 connections',
+      httpWriteRatioVsBareFastify:
+        'the same meetings/s ÷ a raw Fastify POST route on the same instance (no Nest routing at all): the stricter baseline',
       httpReadRatioVsBareFastify: 'the same pages/s ÷ a raw Fastify GET route on the same instance returning the same page',
       readP99Ms: 'p99 latency of timeline pages with 1 connection (service time, no queueing), on the generated log',
       readP99MsAt64Connections: 'p99 latency of timeline pages at 64 connections (saturation: mostly queueing behind one event loop)',
-      rebuildRatioVsRawRead: 'events/s of runner.rebuild() of all projections ÷ events/s of reading + JSON.parse of the same log with better-sqlite3',
-      rebuildPeakRssMb: 'peak RSS of the rebuild child process (max of the kernel high-water mark and a 50 ms process.memoryUsage().rss sampler, which long synchronous stretches of the rebuild starve)',
+      rebuildRatioVsRawRead:
+        'events/s of runner.rebuild() of all projections ÷ events/s of reading + JSON.parse of the same log with better-sqlite3',
+      rebuildPeakRssMb:
+        'peak RSS of the rebuild child process (max of the kernel high-water mark and a 50 ms process.memoryUsage().rss sampler, which long synchronous stretches of the rebuild starve)',
       projectionLagP99Ms: 'p99 of (runner position reached event) − (append acknowledged), 500 appends/s, runner in the same process',
     },
     goals: Object.fromEntries(Object.keys(GOALS).map((key) => [key, goalText(key)])),
-    misses: Object.keys(GOALS).filter((key) => verdict(key, pick('append', key) ?? pick('http', key) ?? pick('rebuild', key) ?? pick('lag', key)) === 'MISS'),
+    misses: Object.keys(GOALS).filter(
+      (key) => verdict(key, pick('append', key) ?? pick('http', key) ?? pick('rebuild', key) ?? pick('lag', key)) === 'MISS',
+    ),
     build,
     secondsByStep: timings,
     elapsedSeconds: round((Date.now() - started) / 1000, 1),
@@ -238,7 +253,9 @@ async function main() {
   fs.mkdirSync(RESULTS, { recursive: true });
   fs.writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`\n${table(result)}\n\n`);
-  process.stdout.write(`events: ${result.events ?? '—'}, quick: ${result.quick}, ${result.elapsedSeconds} s; machine: ${result.machine.cpus}× ${result.machine.cpuModel}, ${result.machine.memoryGb} GB\n`);
+  process.stdout.write(
+    `events: ${result.events ?? '—'}, quick: ${result.quick}, ${result.elapsedSeconds} s; machine: ${result.machine.cpus}× ${result.machine.cpuModel}, ${result.machine.memoryGb} GB\n`,
+  );
   if (build.warning) process.stdout.write(`build warning: ${build.warning}\n`);
   process.stdout.write(`written to bench/results/latest.json\n`);
   if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
