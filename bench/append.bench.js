@@ -173,7 +173,28 @@ function emmettDurability(dir) {
   });
 }
 
+/**
+ * Emmett's sqlite3 driver sometimes throws `SQLITE_BUSY: cannot commit transaction - SQL statements in progress`
+ * in its append step: a transient error of the peer, not a result. Retries the measurement up to 3 times, noting
+ * each retry; undefined when every attempt hit it (that round then has no Emmett figure).
+ */
+async function retryingBusy(measure, notes, label) {
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    try {
+      return await measure();
+    } catch (error) {
+      const message = String((error && error.message) || error);
+      if (!/SQLITE_BUSY/.test(message)) throw error;
+      notes.push(
+        `${label}: Emmett append failed with ${message.split('\n')[0]} (attempt ${attempt}${attempt <= 3 ? ', retried' : ', gave up'})`,
+      );
+    }
+  }
+  return undefined;
+}
+
 async function run({ quick = false } = {}) {
+  const notes = [];
   const schema = storeSchema();
   const rounds = quick ? 5 : 7;
   const single = quick ? 1500 : 5000; // events at 1 per transaction (~3k/s at FULL: fsync-bound)
@@ -203,13 +224,17 @@ async function run({ quick = false } = {}) {
     const ours1 = await measure('ours1', (dir) => runOurs(dir, one));
     const raw100 = await measure('raw100', (dir) => runRaw(dir, schema, many));
     const ours100 = await measure('ours100', (dir) => runOurs(dir, many));
-    const emmett100 = await measure('emmett100', (dir) => runEmmett(dir, emmettBatches));
+    const emmett100 = await retryingBusy(
+      () => measure('emmett100', (dir) => runEmmett(dir, emmettBatches)),
+      notes,
+      `append round ${round_ + 1}`,
+    );
     ratios.r1.push(ours1 / raw1);
     ratios.r100.push(ours100 / raw100);
-    ratios.emmett.push(ours100 / emmett100);
+    if (emmett100 !== undefined) ratios.emmett.push(ours100 / emmett100);
     log(
       `  append round ${round_ + 1}/${rounds}: 1/tx ours ${Math.round(ours1)} vs raw ${Math.round(raw1)} ev/s; ` +
-        `100/tx ours ${Math.round(ours100)} vs raw ${Math.round(raw100)} vs emmett ${Math.round(emmett100)} ev/s`,
+        `100/tx ours ${Math.round(ours100)} vs raw ${Math.round(raw100)} vs emmett ${emmett100 === undefined ? '—' : Math.round(emmett100)} ev/s`,
     );
   }
   const probeDir = tempDir('append-probe');
@@ -231,6 +256,7 @@ async function run({ quick = false } = {}) {
     },
     perRound: Object.fromEntries(Object.entries(ratios).map(([key, values]) => [key, values.map((v) => round(v, 3))])),
     events: rounds * (2 * single + 2 * hundred + emmettEvents),
+    notes,
     setup: {
       rounds,
       eventsPerRun: { onePerTx: single, hundredPerAppend: hundred, emmett: emmettEvents },

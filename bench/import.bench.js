@@ -100,6 +100,7 @@ async function run({ dataDir, developments, seed = 7, quick = false, timeLimitMs
   const rejectedSamples = [];
   const acceptedByKind = {};
   let importSeconds = 0;
+  let midImportAt;
   let side;
   let reader;
   let writer;
@@ -151,6 +152,8 @@ async function run({ dataDir, developments, seed = 7, quick = false, timeLimitMs
       });
       accepted += report.accepted + (report.alreadyRecorded || 0);
       lines += chunk.lines.length;
+      // An instant with half the archive recorded before it, for the query mix's asKnownAt.
+      if (!midImportAt && lines >= developments / 2) midImportAt = new Date().toISOString();
       if (requestsSent % 20 === 0)
         log(`  import: ${lines} lines, ${Math.round(accepted / ((performance.now() - started) / 1000))} accepted/s`);
     }
@@ -206,6 +209,7 @@ async function run({ dataDir, developments, seed = 7, quick = false, timeLimitMs
       },
       memory: { ...service.memory, peakRssMb: round(service.memory.peakRssMb, 1), peakHwmMb: round(service.memory.peakHwmMb, 1) },
       startupReadyMs: Math.round(service.readyMs),
+      midImportAt,
       archive: { ...summary, samples: undefined },
       /** Kept for the query mix (not printed). */
       queryTerms: { words: summary.words, countries: summary.countries, samples: summary.samples, organizations: summary.organizations },
