@@ -100,7 +100,7 @@ async function run({ url, terms, asKnownAt, quick = false, seed = 3 }) {
     const figures = latency(ms[name]);
     const bad = statuses[name].filter((status) => !fine(name, status)).length;
     perType[name] = { p50: figures.p50, p99: figures.p99, max: figures.max, count: figures.count, statuses: statusCounts(statuses[name]) };
-    if (bad > 0) notes.push(`querymix: ${bad} of ${samples} ${name} answers were not OK (${JSON.stringify(perType[name].statuses)})`);
+    if (bad > 0) notes.push(`${bad} of ${samples} ${name} answers were not OK (${JSON.stringify(perType[name].statuses)})`);
     if (figures.p99 > worst.p99) worst = { name, p99: figures.p99 };
   }
   log(

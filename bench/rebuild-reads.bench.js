@@ -54,8 +54,8 @@ async function run({ url, quick = false, frequent = ['US', 'CN', 'RU', 'FR'], ti
   }
   await poller;
   const seconds = (performance.now() - started) / 1000;
-  if (seconds * 1000 >= limitMs) notes.push(`rebuild reads: the rebuild was not over after ${Math.round(limitMs / 1000)} s`);
-  if (!sawRebuilding) notes.push('rebuild reads: no status poll saw a projection rebuilding (the rebuild was quicker than the poll)');
+  if (seconds * 1000 >= limitMs) notes.push(`the rebuild was not over after ${Math.round(limitMs / 1000)} s`);
+  if (!sawRebuilding) notes.push('no status poll saw a projection rebuilding (the rebuild was quicker than the poll)');
   const figures = latency(ms);
   log(`  rebuild reads: p99 ${figures.p99} ms, max ${figures.max} ms over ${figures.count} reads in ${round(seconds, 1)} s`);
   return {

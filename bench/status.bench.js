@@ -23,7 +23,7 @@ async function run({ url, quick = false, seed = 21 }) {
   const statuses = await status.stop();
   const writes = await writer.stop();
   const notes = [];
-  if (statuses.errors > 0) notes.push(`status: ${statuses.errors} GET /api/projections got no answer within 60 s`);
+  if (statuses.errors > 0) notes.push(`${statuses.errors} GET /api/projections got no answer within 60 s`);
   log(
     `  status: p99 ${statuses.latencyMs.p99} ms over ${statuses.latencyMs.count} reads while ${writes.statuses[201] || 0} meetings were recorded`,
   );
