@@ -307,20 +307,19 @@ class Archive {
     return this.words[this.wordRank(this.rng.next())];
   }
 
-  /** Words until `length` characters, at most one rare word in 5 % of texts. */
+  /** Words until `length` characters; with `rare`, one rare word among them (5 % of the developments). */
   text(length, rare) {
     const parts = [];
     let size = 0;
-    if (rare) {
-      const word = this.rng.pick(this.rareWords);
-      this.rareUses.set(word, (this.rareUses.get(word) || 0) + 1);
+    while (size < length) {
+      const word = this.word();
       parts.push(word);
       size += word.length + 1;
     }
-    while (size < length) {
-      const word = this.word();
-      parts.splice(this.rng.int(0, parts.length), 0, word);
-      size += word.length + 1;
+    if (rare) {
+      const word = this.rng.pick(this.rareWords);
+      this.rareUses.set(word, (this.rareUses.get(word) || 0) + 1);
+      parts[this.rng.int(0, parts.length - 1)] = word;
     }
     const text = parts.join(' ');
     return text.charAt(0).toUpperCase() + text.slice(1);
@@ -335,8 +334,10 @@ class Archive {
 
   common(date, names) {
     const rare = this.rng.chance(0.05);
-    const title = `${names.slice(0, 2).join(' and ')}: ${this.text(60, false)}`.slice(0, 72).trim();
-    const body = { id: this.rng.uuid(), occurredOn: date, title, summary: this.text(this.rng.int(200, 600), rare).slice(0, 600) };
+    // ~60 characters: who, then words.
+    const prefix = `${names.slice(0, 2).join(' and ')}: `;
+    const title = `${prefix}${this.text(Math.max(12, 56 - prefix.length), false)}`.slice(0, 90).trim();
+    const body = { id: this.rng.uuid(), occurredOn: date, title, summary: this.text(this.rng.int(206, 590), rare).slice(0, 600) };
     const sourceCount = this.rng.int(1, 2);
     body.sources = [];
     for (let i = 0; i < sourceCount; i++) {

@@ -14,7 +14,7 @@
 const autocannon = require('autocannon');
 const { fork } = require('node:child_process');
 const path = require('node:path');
-const { tempDir, removeDir, prng, round, log, median } = require('./common');
+const { tempDir, removeDir, prng, round, log, median, trackChild } = require('./common');
 const { meetingContent } = require('./data-generator');
 
 const SERVER = path.join(__dirname, 'server.js');
@@ -23,20 +23,22 @@ const READ_COUNTRIES = ['RU', 'CN', 'US', 'IN', 'FR', 'BR', 'KZ', 'TR', 'JP', 'Z
 /** Starts bench/server.js; resolves once it listens and its views have caught up. */
 function startServer({ dataDir, samplePath, execArgv = [], logLevel }) {
   return new Promise((resolve, reject) => {
-    const child = fork(SERVER, [], {
-      env: {
-        ...process.env,
-        DATA_DIR: dataDir,
-        SAMPLE_DATA: 'false',
-        LOG_LEVEL: logLevel,
-        API_KEYS: '',
-        RATE_LIMIT: '',
-        BENCH_SAMPLE_PATH: samplePath || '',
-      },
-      execArgv,
-      // Request logs (pino-http, LOG_LEVEL) go to /dev/null: written, as in production, but not kept.
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    const child = trackChild(
+      fork(SERVER, [], {
+        env: {
+          ...process.env,
+          DATA_DIR: dataDir,
+          SAMPLE_DATA: 'false',
+          LOG_LEVEL: logLevel,
+          API_KEYS: '',
+          RATE_LIMIT: '',
+          BENCH_SAMPLE_PATH: samplePath || '',
+        },
+        execArgv,
+        // Request logs (pino-http, LOG_LEVEL) go to /dev/null: written, as in production, but not kept.
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      }),
+    );
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-20000)));
     const onExit = (code) => reject(new Error(`server exited early (${code}): ${stderr}`));

@@ -8,6 +8,7 @@
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { CLI } = require('./service');
+const { trackChild } = require('./common');
 
 const adminUrl = () => process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -25,7 +26,9 @@ async function admin(sql) {
 function runCli(env, timeoutMs) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [CLI, 'rebuild'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = trackChild(
+      spawn(process.execPath, [CLI, 'rebuild'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
     let output = '';
     child.stdout.on('data', (chunk) => (output = (output + chunk).slice(-5000)));
     child.stderr.on('data', (chunk) => (output = (output + chunk).slice(-5000)));

@@ -23,7 +23,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { ROOT, DIST, tempDir, removeDir, cleanupTempDirs, machine, log, round } = require('./common');
+const { ROOT, DIST, tempDir, removeDir, cleanupTempDirs, machine, log, round, killChildren } = require('./common');
 const { startService, stopAll, killAll } = require('./service');
 const { closeAgents } = require('./http-client');
 
@@ -448,12 +448,16 @@ async function main() {
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     killAll();
+    killChildren();
     cleanupTempDirs();
     process.exit(130);
   });
 }
 // Whatever happens, no service is left running.
-process.on('exit', killAll);
+process.on('exit', () => {
+  killAll();
+  killChildren();
+});
 
 main()
   .catch((error) => {

@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { DIST, sleep } = require('./common');
+const { DIST, sleep, trackChild } = require('./common');
 const { request } = require('./http-client');
 
 const CLI = path.join(DIST, 'apps/api/src/cli.js');
@@ -48,20 +48,22 @@ function memoryOf(pid) {
 async function startService({ dataDir, env = {}, readyTimeoutMs = 120_000, execArgv = [] }) {
   const port = await freePort();
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...execArgv, CLI, 'serve'], {
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      SAMPLE_DATA: 'false',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      API_KEYS: '',
-      RATE_LIMIT: '',
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = trackChild(
+    spawn(process.execPath, [...execArgv, CLI, 'serve'], {
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        SAMPLE_DATA: 'false',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        API_KEYS: '',
+        RATE_LIMIT: '',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }),
+  );
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-20000)));
   let exited = false;
