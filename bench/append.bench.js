@@ -37,7 +37,13 @@ function makeEvents(seed, count, perStream) {
         eventId,
         type: 'MeetingHeld',
         data: appendData(rng, i),
-        metadata: { eventId, recordedAt: new Date(Date.UTC(2025, 0, 1) + i).toISOString(), schemaVersion: 1, actor: 'bench', correlationId: `c-${i}` },
+        metadata: {
+          eventId,
+          recordedAt: new Date(Date.UTC(2025, 0, 1) + i).toISOString(),
+          schemaVersion: 1,
+          actor: 'bench',
+          correlationId: `c-${i}`,
+        },
       },
     });
   }
@@ -58,10 +64,20 @@ function rawStore(file, schema) {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec(schema);
-  const insert = db.prepare('INSERT INTO events (stream, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO events (stream, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const write = db.transaction((rows) => {
     for (const { stream, revision, event } of rows) {
-      insert.run(stream, revision, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), event.metadata.recordedAt);
+      insert.run(
+        stream,
+        revision,
+        event.eventId,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        event.metadata.recordedAt,
+      );
     }
   });
   return { write: (rows) => write.immediate(rows), close: () => db.close() };
@@ -86,7 +102,12 @@ async function runRaw(dir, schema, batches) {
 async function runOurs(dir, batches) {
   const { SqliteEventStore } = dist('libs/event-store/src');
   const store = new SqliteEventStore({ filename: path.join(dir, 'ours.db'), synchronous: 'full' });
-  const append = (batch) => store.append(batch[0].stream, batch.map((row) => row.event), { expectedRevision: 'no-stream' });
+  const append = (batch) =>
+    store.append(
+      batch[0].stream,
+      batch.map((row) => row.event),
+      { expectedRevision: 'no-stream' },
+    );
   try {
     await append(batches[0]);
     const start = process.hrtime.bigint();
@@ -108,7 +129,11 @@ function emmettModule() {
 async function runEmmett(dir, batches) {
   const { getSQLiteEventStore } = emmettModule();
   const store = getSQLiteEventStore({ fileName: path.join(dir, 'emmett.db'), schema: { autoMigration: 'CreateOrUpdate' } });
-  const append = (batch) => store.appendToStream(batch[0].stream, batch.map(({ event }) => ({ type: event.type, data: event.data, metadata: event.metadata })));
+  const append = (batch) =>
+    store.appendToStream(
+      batch[0].stream,
+      batch.map(({ event }) => ({ type: event.type, data: event.data, metadata: event.metadata })),
+    );
   await append(batches[0]); // creates the schema
   const start = process.hrtime.bigint();
   let events = 0;
@@ -134,7 +159,13 @@ function emmettDurability(dir) {
       db.get('PRAGMA synchronous', (_e1, sync) =>
         db.get('PRAGMA journal_mode', (_e2, journal) =>
           db.get('SELECT sqlite_version() AS v', (_e3, version) => {
-            db.close(() => resolve({ journalMode: journal && journal.journal_mode, synchronous: ['OFF', 'NORMAL', 'FULL', 'EXTRA'][sync && sync.synchronous], sqliteVersion: version && version.v }));
+            db.close(() =>
+              resolve({
+                journalMode: journal && journal.journal_mode,
+                synchronous: ['OFF', 'NORMAL', 'FULL', 'EXTRA'][sync && sync.synchronous],
+                sqliteVersion: version && version.v,
+              }),
+            );
           }),
         ),
       ),
@@ -142,7 +173,28 @@ function emmettDurability(dir) {
   });
 }
 
+/**
+ * Emmett's sqlite3 driver sometimes throws `SQLITE_BUSY: cannot commit transaction - SQL statements in progress`
+ * in its append step: a transient error of the peer, not a result. Retries the measurement up to 3 times, noting
+ * each retry; undefined when every attempt hit it (that round then has no Emmett figure).
+ */
+async function retryingBusy(measure, notes, label) {
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    try {
+      return await measure();
+    } catch (error) {
+      const message = String((error && error.message) || error);
+      if (!/SQLITE_BUSY/.test(message)) throw error;
+      notes.push(
+        `${label}: Emmett append failed with ${message.split('\n')[0]} (attempt ${attempt}${attempt <= 3 ? ', retried' : ', gave up'})`,
+      );
+    }
+  }
+  return undefined;
+}
+
 async function run({ quick = false } = {}) {
+  const notes = [];
   const schema = storeSchema();
   const rounds = quick ? 5 : 7;
   const single = quick ? 1500 : 5000; // events at 1 per transaction (~3k/s at FULL: fsync-bound)
@@ -172,13 +224,17 @@ async function run({ quick = false } = {}) {
     const ours1 = await measure('ours1', (dir) => runOurs(dir, one));
     const raw100 = await measure('raw100', (dir) => runRaw(dir, schema, many));
     const ours100 = await measure('ours100', (dir) => runOurs(dir, many));
-    const emmett100 = await measure('emmett100', (dir) => runEmmett(dir, emmettBatches));
+    const emmett100 = await retryingBusy(
+      () => measure('emmett100', (dir) => runEmmett(dir, emmettBatches)),
+      notes,
+      `append round ${round_ + 1}`,
+    );
     ratios.r1.push(ours1 / raw1);
     ratios.r100.push(ours100 / raw100);
-    ratios.emmett.push(ours100 / emmett100);
+    if (emmett100 !== undefined) ratios.emmett.push(ours100 / emmett100);
     log(
       `  append round ${round_ + 1}/${rounds}: 1/tx ours ${Math.round(ours1)} vs raw ${Math.round(raw1)} ev/s; ` +
-        `100/tx ours ${Math.round(ours100)} vs raw ${Math.round(raw100)} vs emmett ${Math.round(emmett100)} ev/s`,
+        `100/tx ours ${Math.round(ours100)} vs raw ${Math.round(raw100)} vs emmett ${emmett100 === undefined ? '—' : Math.round(emmett100)} ev/s`,
     );
   }
   const probeDir = tempDir('append-probe');
@@ -200,6 +256,7 @@ async function run({ quick = false } = {}) {
     },
     perRound: Object.fromEntries(Object.entries(ratios).map(([key, values]) => [key, values.map((v) => round(v, 3))])),
     events: rounds * (2 * single + 2 * hundred + emmettEvents),
+    notes,
     setup: {
       rounds,
       eventsPerRun: { onePerTx: single, hundredPerAppend: hundred, emmett: emmettEvents },

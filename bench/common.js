@@ -100,18 +100,41 @@ function machine() {
   };
 }
 
+const children = new Set();
+
+/** Registers a child process, so that `killChildren()` (run.js, on exit and signals) never leaves it running. */
+function trackChild(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** SIGKILLs every tracked child still running (synchronous: usable in an 'exit' handler). */
+function killChildren() {
+  for (const child of children) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  children.clear();
+}
+
 /**
  * Runs `script` in a child Node process with IPC; resolves with the first `{ type: 'result' }` message.
  * The child's stdout/stderr are collected and shown only on failure. `execArgv` lets run.js add --cpu-prof.
  */
 function runChild(script, args, options = {}) {
   return new Promise((resolve, reject) => {
-    const child = fork(script, args, {
-      cwd: ROOT,
-      env: { ...process.env, ...(options.env || {}) },
-      execArgv: options.execArgv || [],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
+    const child = trackChild(
+      fork(script, args, {
+        cwd: ROOT,
+        env: { ...process.env, ...(options.env || {}) },
+        execArgv: options.execArgv || [],
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      }),
+    );
     let output = '';
     child.stdout.on('data', (chunk) => (output = (output + chunk).slice(-20000)));
     child.stderr.on('data', (chunk) => (output = (output + chunk).slice(-20000)));
@@ -124,7 +147,12 @@ function runChild(script, args, options = {}) {
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
       if (result && !result.error && code === 0) resolve(result);
-      else reject(new Error(`${path.basename(script)} ${args.join(' ')} failed (exit ${code}${signal ? `, ${signal}` : ''}): ${result && result.error ? result.error : ''}\n${output}`));
+      else
+        reject(
+          new Error(
+            `${path.basename(script)} ${args.join(' ')} failed (exit ${code}${signal ? `, ${signal}` : ''}): ${result && result.error ? result.error : ''}\n${output}`,
+          ),
+        );
     });
   });
 }
@@ -163,4 +191,6 @@ module.exports = {
   childMain,
   sleep,
   maxRssMb,
+  trackChild,
+  killChildren,
 };

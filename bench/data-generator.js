@@ -12,18 +12,66 @@ const { dist, prng, log } = require('./common');
 
 /** 60 countries with a plausible leader name each (alpha-2, as the domain stores them). */
 const COUNTRIES = [
-  ['RU', 'Vladimir Putin'], ['CN', 'Xi Jinping'], ['US', 'Joe Biden'], ['IN', 'Narendra Modi'], ['FR', 'Emmanuel Macron'],
-  ['DE', 'Olaf Scholz'], ['GB', 'Keir Starmer'], ['JP', 'Fumio Kishida'], ['BR', 'Luiz Inacio Lula da Silva'], ['ZA', 'Cyril Ramaphosa'],
-  ['TR', 'Recep Tayyip Erdogan'], ['IR', 'Masoud Pezeshkian'], ['SA', 'Mohammed bin Salman'], ['AE', 'Mohamed bin Zayed'], ['EG', 'Abdel Fattah el-Sisi'],
-  ['KZ', 'Kassym-Jomart Tokayev'], ['UZ', 'Shavkat Mirziyoyev'], ['KG', 'Sadyr Japarov'], ['TJ', 'Emomali Rahmon'], ['BY', 'Alexander Lukashenko'],
-  ['PK', 'Shehbaz Sharif'], ['ID', 'Prabowo Subianto'], ['VN', 'To Lam'], ['TH', 'Paetongtarn Shinawatra'], ['MY', 'Anwar Ibrahim'],
-  ['SG', 'Lawrence Wong'], ['PH', 'Ferdinand Marcos Jr.'], ['KR', 'Yoon Suk Yeol'], ['KP', 'Kim Jong Un'], ['MN', 'Ukhnaagiin Khurelsukh'],
-  ['AU', 'Anthony Albanese'], ['CA', 'Justin Trudeau'], ['MX', 'Claudia Sheinbaum'], ['AR', 'Javier Milei'], ['CL', 'Gabriel Boric'],
-  ['CO', 'Gustavo Petro'], ['VE', 'Nicolas Maduro'], ['CU', 'Miguel Diaz-Canel'], ['IT', 'Giorgia Meloni'], ['ES', 'Pedro Sanchez'],
-  ['PL', 'Donald Tusk'], ['UA', 'Volodymyr Zelensky'], ['HU', 'Viktor Orban'], ['RS', 'Aleksandar Vucic'], ['GR', 'Kyriakos Mitsotakis'],
-  ['IL', 'Benjamin Netanyahu'], ['QA', 'Tamim bin Hamad Al Thani'], ['IQ', 'Mohammed Shia al-Sudani'], ['SY', 'Ahmed al-Sharaa'], ['AZ', 'Ilham Aliyev'],
-  ['AM', 'Nikol Pashinyan'], ['GE', 'Irakli Kobakhidze'], ['ET', 'Abiy Ahmed'], ['NG', 'Bola Tinubu'], ['KE', 'William Ruto'],
-  ['DZ', 'Abdelmadjid Tebboune'], ['MA', 'Aziz Akhannouch'], ['NZ', 'Christopher Luxon'], ['SE', 'Ulf Kristersson'], ['FI', 'Alexander Stubb'],
+  ['RU', 'Vladimir Putin'],
+  ['CN', 'Xi Jinping'],
+  ['US', 'Joe Biden'],
+  ['IN', 'Narendra Modi'],
+  ['FR', 'Emmanuel Macron'],
+  ['DE', 'Olaf Scholz'],
+  ['GB', 'Keir Starmer'],
+  ['JP', 'Fumio Kishida'],
+  ['BR', 'Luiz Inacio Lula da Silva'],
+  ['ZA', 'Cyril Ramaphosa'],
+  ['TR', 'Recep Tayyip Erdogan'],
+  ['IR', 'Masoud Pezeshkian'],
+  ['SA', 'Mohammed bin Salman'],
+  ['AE', 'Mohamed bin Zayed'],
+  ['EG', 'Abdel Fattah el-Sisi'],
+  ['KZ', 'Kassym-Jomart Tokayev'],
+  ['UZ', 'Shavkat Mirziyoyev'],
+  ['KG', 'Sadyr Japarov'],
+  ['TJ', 'Emomali Rahmon'],
+  ['BY', 'Alexander Lukashenko'],
+  ['PK', 'Shehbaz Sharif'],
+  ['ID', 'Prabowo Subianto'],
+  ['VN', 'To Lam'],
+  ['TH', 'Paetongtarn Shinawatra'],
+  ['MY', 'Anwar Ibrahim'],
+  ['SG', 'Lawrence Wong'],
+  ['PH', 'Ferdinand Marcos Jr.'],
+  ['KR', 'Yoon Suk Yeol'],
+  ['KP', 'Kim Jong Un'],
+  ['MN', 'Ukhnaagiin Khurelsukh'],
+  ['AU', 'Anthony Albanese'],
+  ['CA', 'Justin Trudeau'],
+  ['MX', 'Claudia Sheinbaum'],
+  ['AR', 'Javier Milei'],
+  ['CL', 'Gabriel Boric'],
+  ['CO', 'Gustavo Petro'],
+  ['VE', 'Nicolas Maduro'],
+  ['CU', 'Miguel Diaz-Canel'],
+  ['IT', 'Giorgia Meloni'],
+  ['ES', 'Pedro Sanchez'],
+  ['PL', 'Donald Tusk'],
+  ['UA', 'Volodymyr Zelensky'],
+  ['HU', 'Viktor Orban'],
+  ['RS', 'Aleksandar Vucic'],
+  ['GR', 'Kyriakos Mitsotakis'],
+  ['IL', 'Benjamin Netanyahu'],
+  ['QA', 'Tamim bin Hamad Al Thani'],
+  ['IQ', 'Mohammed Shia al-Sudani'],
+  ['SY', 'Ahmed al-Sharaa'],
+  ['AZ', 'Ilham Aliyev'],
+  ['AM', 'Nikol Pashinyan'],
+  ['GE', 'Irakli Kobakhidze'],
+  ['ET', 'Abiy Ahmed'],
+  ['NG', 'Bola Tinubu'],
+  ['KE', 'William Ruto'],
+  ['DZ', 'Abdelmadjid Tebboune'],
+  ['MA', 'Aziz Akhannouch'],
+  ['NZ', 'Christopher Luxon'],
+  ['SE', 'Ulf Kristersson'],
+  ['FI', 'Alexander Stubb'],
 ];
 const COUNTRY_CODES = COUNTRIES.map(([code]) => code);
 const PUBLISHERS = [
@@ -36,7 +84,18 @@ const PUBLISHERS = [
   ['Le Monde', 'https://www.lemonde.fr/en/international/article/'],
   ['Al Jazeera', 'https://www.aljazeera.com/news/'],
 ];
-const TOPICS = ['trade and investment', 'energy cooperation', 'regional security', 'a ceasefire proposal', 'grain exports', 'nuclear energy', 'visa-free travel', 'transport corridors', 'climate finance', 'a debt restructuring'];
+const TOPICS = [
+  'trade and investment',
+  'energy cooperation',
+  'regional security',
+  'a ceasefire proposal',
+  'grain exports',
+  'nuclear energy',
+  'visa-free travel',
+  'transport corridors',
+  'climate finance',
+  'a debt restructuring',
+];
 const FILLER =
   'The leaders discussed bilateral relations, signed several agreements and instructed their governments to prepare a joint programme; ' +
   'officials said follow-up talks at ministerial level would take place before the end of the year.';
@@ -76,7 +135,7 @@ function meetingContent(rng, serial, options = {}) {
 /** One ~250 B data object (the append benchmark's row): id, date, title, two participants, one source. */
 function appendData(rng, serial) {
   const people = participants(rng, 2);
-  const [publisher, base] = rng.pick(PUBLISHERS);
+  const [, base] = rng.pick(PUBLISHERS);
   return {
     developmentId: rng.uuid(),
     occurredOn: day(rng),
@@ -90,7 +149,14 @@ const BASE_RECORDED_MS = Date.UTC(2025, 0, 1);
 
 function metadata(eventId, serial, recordedMs) {
   const correlationId = `bench-${serial}`;
-  return { eventId, recordedAt: new Date(recordedMs).toISOString(), schemaVersion: 1, actor: 'bench', correlationId, causationId: correlationId };
+  return {
+    eventId,
+    recordedAt: new Date(recordedMs).toISOString(),
+    schemaVersion: 1,
+    actor: 'bench',
+    correlationId,
+    causationId: correlationId,
+  };
 }
 
 /** A valid MeetingHeld NewEvent in its own development stream. */
@@ -98,7 +164,10 @@ function meetingEvent(rng, serial, recordedMs = BASE_RECORDED_MS + serial * 1000
   const developmentId = rng.uuid();
   const eventId = rng.uuid();
   const data = { developmentId, ...meetingContent(rng, serial, { organizationShare: 0.02 }) };
-  return { stream: `development-${developmentId}`, event: { eventId, type: 'MeetingHeld', data, metadata: metadata(eventId, serial, recordedMs) } };
+  return {
+    stream: `development-${developmentId}`,
+    event: { eventId, type: 'MeetingHeld', data, metadata: metadata(eventId, serial, recordedMs) },
+  };
 }
 
 /**

@@ -14,7 +14,7 @@
 const autocannon = require('autocannon');
 const { fork } = require('node:child_process');
 const path = require('node:path');
-const { tempDir, removeDir, prng, round, log, median } = require('./common');
+const { tempDir, removeDir, prng, round, log, median, trackChild } = require('./common');
 const { meetingContent } = require('./data-generator');
 
 const SERVER = path.join(__dirname, 'server.js');
@@ -23,12 +23,22 @@ const READ_COUNTRIES = ['RU', 'CN', 'US', 'IN', 'FR', 'BR', 'KZ', 'TR', 'JP', 'Z
 /** Starts bench/server.js; resolves once it listens and its views have caught up. */
 function startServer({ dataDir, samplePath, execArgv = [], logLevel }) {
   return new Promise((resolve, reject) => {
-    const child = fork(SERVER, [], {
-      env: { ...process.env, DATA_DIR: dataDir, SAMPLE_DATA: 'false', LOG_LEVEL: logLevel, API_KEYS: '', RATE_LIMIT: '', BENCH_SAMPLE_PATH: samplePath || '' },
-      execArgv,
-      // Request logs (pino-http, LOG_LEVEL) go to /dev/null: written, as in production, but not kept.
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    const child = trackChild(
+      fork(SERVER, [], {
+        env: {
+          ...process.env,
+          DATA_DIR: dataDir,
+          SAMPLE_DATA: 'false',
+          LOG_LEVEL: logLevel,
+          API_KEYS: '',
+          RATE_LIMIT: '',
+          BENCH_SAMPLE_PATH: samplePath || '',
+        },
+        execArgv,
+        // Request logs (pino-http, LOG_LEVEL) go to /dev/null: written, as in production, but not kept.
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      }),
+    );
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-20000)));
     const onExit = (code) => reject(new Error(`server exited early (${code}): ${stderr}`));
@@ -101,7 +111,12 @@ async function interleaved(server, phases, rounds, seconds) {
       non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
       errors: runs.reduce((sum, run) => sum + run.errors, 0),
       timeouts: runs.reduce((sum, run) => sum + run.timeouts, 0),
-      latencyMs: { p50: pick('latencyMs.p50'), p90: pick('latencyMs.p90'), p99: pick('latencyMs.p99'), max: Math.max(...runs.map((run) => run.latencyMs.max)) },
+      latencyMs: {
+        p50: pick('latencyMs.p50'),
+        p90: pick('latencyMs.p90'),
+        p99: pick('latencyMs.p99'),
+        max: Math.max(...runs.map((run) => run.latencyMs.max)),
+      },
       bytesPerResponse: runs[0].bytesPerResponse,
       serverLoopDelayMs: { p50: pick('serverLoopDelayMs.p50'), p99: pick('serverLoopDelayMs.p99') },
       perRoundOkPerSecond: runs.map((run) => run.okPerSecond),
@@ -137,22 +152,38 @@ async function readPhase({ dir, quick, execArgv, logLevel }) {
   try {
     const rng = prng(77);
     const nextPath = () =>
-      rng.chance(0.08) ? `/api/organizations/SCO/timeline?limit=50&from=${rng.int(1992, 2024)}` : `/api/countries/${rng.pick(READ_COUNTRIES)}/timeline?limit=50&from=${rng.int(1992, 2024)}`;
-    const timelineRequests = [{ method: 'GET', path: '/api/countries/RU/timeline?limit=50', setupRequest: (req) => ({ ...req, path: nextPath() }) }];
+      rng.chance(0.08)
+        ? `/api/organizations/SCO/timeline?limit=50&from=${rng.int(1992, 2024)}`
+        : `/api/countries/${rng.pick(READ_COUNTRIES)}/timeline?limit=50&from=${rng.int(1992, 2024)}`;
+    const timelineRequests = [
+      { method: 'GET', path: '/api/countries/RU/timeline?limit=50', setupRequest: (req) => ({ ...req, path: nextPath() }) },
+    ];
     log(`  http read: server up (boot ${server.bootMs} ms, head ${server.head}, sample page ${server.sampleBytes} B); warming up`);
     await cannon({ url: server.url, duration: quick ? 2 : 3, requests: timelineRequests });
     await cannon({ url: `${server.url}/bench/nest/bare`, duration: 1 });
     await cannon({ url: `${server.url}/bench/bare`, duration: 1 });
     const { bare, bareFastify, timeline } = await interleaved(
       server,
-      { bare: { url: `${server.url}/bench/nest/bare` }, bareFastify: { url: `${server.url}/bench/bare` }, timeline: { url: server.url, requests: timelineRequests } },
+      {
+        bare: { url: `${server.url}/bench/nest/bare` },
+        bareFastify: { url: `${server.url}/bench/bare` },
+        timeline: { url: server.url, requests: timelineRequests },
+      },
       rounds,
       seconds,
     );
     const single = await measured(server, { url: server.url, duration: quick ? 5 : 15, connections: 1, requests: timelineRequests });
     const stats = await server.stats();
-    log(`  http read: bare Nest ${bare.okPerSecond}/s, bare Fastify ${bareFastify.okPerSecond}/s, timeline ${timeline.okPerSecond}/s, p99 ${single.latencyMs.p99} ms at 1 conn, ${timeline.latencyMs.p99} ms at 64 (server loop delay p50 ${timeline.serverLoopDelayMs.p50} ms)`);
-    return { bare, bareFastify, timeline, singleConnection: single, server: { bootMs: server.bootMs, head: server.head, samplePageBytes: server.sampleBytes, peakRssMb: round(stats.peakRssMb, 1) } };
+    log(
+      `  http read: bare Nest ${bare.okPerSecond}/s, bare Fastify ${bareFastify.okPerSecond}/s, timeline ${timeline.okPerSecond}/s, p99 ${single.latencyMs.p99} ms at 1 conn, ${timeline.latencyMs.p99} ms at 64 (server loop delay p50 ${timeline.serverLoopDelayMs.p50} ms)`,
+    );
+    return {
+      bare,
+      bareFastify,
+      timeline,
+      singleConnection: single,
+      server: { bootMs: server.bootMs, head: server.head, samplePageBytes: server.sampleBytes, peakRssMb: round(stats.peakRssMb, 1) },
+    };
   } finally {
     await server.stop();
   }
@@ -176,13 +207,26 @@ async function writePhase({ quick, execArgv, logLevel }) {
     await cannon({ url: server.url, duration: 1, requests: bareFastifyWrites });
     const { bare, bareFastify, meetings } = await interleaved(
       server,
-      { bare: { url: server.url, requests: bareWrites }, bareFastify: { url: server.url, requests: bareFastifyWrites }, meetings: { url: server.url, requests: writes } },
+      {
+        bare: { url: server.url, requests: bareWrites },
+        bareFastify: { url: server.url, requests: bareFastifyWrites },
+        meetings: { url: server.url, requests: writes },
+      },
       rounds,
       seconds,
     );
     const stats = await server.stats();
-    log(`  http write: bare Nest ${bare.okPerSecond}/s, bare Fastify ${bareFastify.okPerSecond}/s, meetings ${meetings.okPerSecond}/s (p99 ${meetings.latencyMs.p99} ms, non-2xx ${meetings.non2xx})`);
-    return { bare, bareFastify, meetings, recordedEvents: Number(stats.position), server: { bootMs: server.bootMs, peakRssMb: round(stats.peakRssMb, 1) }, bodyBytes: Buffer.byteLength(body()) };
+    log(
+      `  http write: bare Nest ${bare.okPerSecond}/s, bare Fastify ${bareFastify.okPerSecond}/s, meetings ${meetings.okPerSecond}/s (p99 ${meetings.latencyMs.p99} ms, non-2xx ${meetings.non2xx})`,
+    );
+    return {
+      bare,
+      bareFastify,
+      meetings,
+      recordedEvents: Number(stats.position),
+      server: { bootMs: server.bootMs, peakRssMb: round(stats.peakRssMb, 1) },
+      bodyBytes: Buffer.byteLength(body()),
+    };
   } finally {
     await server.stop();
     removeDir(dir);

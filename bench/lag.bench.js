@@ -118,7 +118,9 @@ async function run({ quick = false } = {}) {
       },
       durability: 'events: WAL + synchronous=FULL; views: WAL + synchronous=NORMAL (the read database default)',
     };
-    log(`  lag: p50 ${result.projectionLagP50Ms} ms, p99 ${result.projectionLagP99Ms} ms over ${loaded.sent} events at ${result.achievedRate}/s`);
+    log(
+      `  lag: p50 ${result.projectionLagP50Ms} ms, p99 ${result.projectionLagP99Ms} ms over ${loaded.sent} events at ${result.achievedRate}/s`,
+    );
     return result;
   } finally {
     await read.close().catch(() => undefined);

@@ -94,8 +94,21 @@ async function run({ dir, execArgv = [] }) {
     rebuildPeakRssMb: round(built.peakRssMb, 1),
     rebuildEventsPerSecond: Math.round(built.eventsPerSecond),
     rawReadEventsPerSecond: Math.round(raw.eventsPerSecond),
-    rebuild: { ...built, seconds: round(built.seconds, 2), eventsPerSecond: Math.round(built.eventsPerSecond), peakRssMb: round(built.peakRssMb, 1), sampledPeakRssMb: round(built.sampledPeakRssMb, 1), kernelPeakRssMb: round(built.kernelPeakRssMb, 1) },
-    rawRead: { ...raw, seconds: round(raw.seconds, 2), firstPassSeconds: round(raw.firstPassSeconds, 2), eventsPerSecond: Math.round(raw.eventsPerSecond), peakRssMb: round(raw.peakRssMb, 1) },
+    rebuild: {
+      ...built,
+      seconds: round(built.seconds, 2),
+      eventsPerSecond: Math.round(built.eventsPerSecond),
+      peakRssMb: round(built.peakRssMb, 1),
+      sampledPeakRssMb: round(built.sampledPeakRssMb, 1),
+      kernelPeakRssMb: round(built.kernelPeakRssMb, 1),
+    },
+    rawRead: {
+      ...raw,
+      seconds: round(raw.seconds, 2),
+      firstPassSeconds: round(raw.firstPassSeconds, 2),
+      eventsPerSecond: Math.round(raw.eventsPerSecond),
+      peakRssMb: round(raw.peakRssMb, 1),
+    },
   };
 }
 

@@ -2,10 +2,18 @@
 /**
  * Annals benchmarks: each measures the project against a baseline run in the same process, same run, same machine.
  *
- *   npm run bench                     full: 1M-event log, longer runs
- *   npm run bench -- --quick          100k-event log, short runs (< 3 min on 2 cores)
- *   options: --json (last line = one JSON object), --only=append,rebuild,http,lag, --no-build, --cpu-prof
- *            (CPU profiles of the child processes into bench/results/profiles), --events=N, --keep (keep the data dir)
+ *   npm run bench                     full: 1M-event log and a 1M-line realistic archive, longer runs
+ *   npm run bench -- --quick          100k-event log, 100k-line archive, short runs
+ *   options: --json (last line = one JSON object), --only=append,http,lag,import,orgstream,startup,querymix,status,
+ *            rebuildreads,rebuild, --no-build, --cpu-prof (CPU profiles of the child processes into
+ *            bench/results/profiles), --events=N (generated log of the HTTP benchmark), --developments=N (lines of the
+ *            realistic archive), --org-developments=N (the organization stream's length, 20000), --no-postgres,
+ *            --keep (keep the data dirs)
+ *
+ * The realistic archive (bench/archive-generator.js) is imported over HTTP (`import`); `startup`, `querymix`,
+ * `status` and `rebuildreads` then run against one service started on it, and `rebuild` rebuilds it offline.
+ * Any of those imports the archive first (and reports the import). A benchmark that fails is reported in `notes`
+ * and the others go on.
  *
  * Runs `npm run build` first when dist/ is missing or older than the sources, then uses the compiled code in dist/.
  * The full run is long: the rebuild of the views grows faster than linearly with the log (≈ 20 s at 100k events,
@@ -15,11 +23,17 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { ROOT, DIST, tempDir, removeDir, cleanupTempDirs, machine, log, round } = require('./common');
+const { ROOT, DIST, tempDir, removeDir, cleanupTempDirs, machine, log, round, killChildren } = require('./common');
+const { startService, stopAll, killAll } = require('./service');
+const { closeAgents } = require('./http-client');
 
 const RESULTS = path.join(__dirname, 'results');
 const BUILD_STAMP = path.join(RESULTS, '.build-stamp');
-const ALL = ['append', 'rebuild', 'http', 'lag'];
+const ALL = ['append', 'http', 'lag', 'import', 'orgstream', 'startup', 'querymix', 'status', 'rebuildreads', 'rebuild'];
+/** The benchmarks that run on the imported realistic archive. */
+const ON_ARCHIVE = ['import', 'startup', 'querymix', 'status', 'rebuildreads', 'rebuild'];
+/** The ones among them that share one service started on it. */
+const ON_SERVICE = ['startup', 'querymix', 'status', 'rebuildreads'];
 
 const GOALS = {
   appendRatioVsRawSqlite: { min: 0.8, label: 'append 100/tx, ours ÷ raw better-sqlite3' },
@@ -31,9 +45,23 @@ const GOALS = {
   httpReadRatioVsBareFastify: { label: 'HTTP timeline pages/s ÷ raw Fastify GET/s' },
   readP99Ms: { max: 10, label: 'timeline read p99 (ms), 1 connection' },
   readP99MsAt64Connections: { max: 10, label: 'timeline read p99 (ms), 64 connections' },
-  rebuildRatioVsRawRead: { min: 0.5, label: 'rebuild events/s ÷ raw read+parse events/s' },
-  rebuildPeakRssMb: { max: 400, label: 'rebuild peak RSS (MB)' },
   projectionLagP99Ms: { label: 'projection lag p99 (ms) at 500 writes/s' },
+  importRatioVsRawAppend: { min: 0.4, label: 'import developments/s ÷ raw append events/s' },
+  importDevelopmentsPerSec: { min: 10000, label: 'import developments/s (POST /api/import)' },
+  readsDuringImportP99Ms: { label: 'reads during the import, p99 (ms)' },
+  writesDuringImportP99Ms: { label: 'writes during the import, p99 (ms)' },
+  serviceRssMb: { max: 400, label: 'service peak RSS (MB)' },
+  bytesPerDevelopment: { max: 3072, label: 'disk bytes per development (log + views)' },
+  orgStreamWriteP99Ms: { max: 20, label: 'organization-stream writes, worst p99 (ms)' },
+  startupMsAt1M: { max: 5000, label: 'start-up to ready at 1M (ms)' },
+  startupMs: { label: 'start-up to ready (ms)' },
+  queryMixP99Ms: { max: 10, label: 'query mix, worst type p99 (ms)' },
+  statusP99Ms: { max: 10, label: 'GET /api/projections p99 under writes (ms)' },
+  readsDuringRebuildP99Ms: { max: 50, label: 'reads during a rebuild, p99 (ms)' },
+  rebuildRatioVsRawRead: { min: 0.25, label: 'rebuild events/s ÷ raw read+parse events/s' },
+  rebuildRatioVsSameRows: { label: 'rebuild events/s ÷ same-rows insert events/s' },
+  rebuildPostgresEventsPerSec: { label: 'rebuild into PostgreSQL (events/s)' },
+  rebuildPeakRssMb: { max: 400, label: 'rebuild peak RSS (MB)' },
 };
 
 function parseArgs(argv) {
@@ -50,6 +78,9 @@ function parseArgs(argv) {
     cpuProf: argv.includes('--cpu-prof'),
     keep: argv.includes('--keep'),
     events: value('events') ? Number(value('events')) : undefined,
+    developments: value('developments') ? Number(value('developments')) : undefined,
+    orgDevelopments: value('org-developments') ? Number(value('org-developments')) : undefined,
+    postgres: !argv.includes('--no-postgres'),
     only,
   };
 }
@@ -137,15 +168,58 @@ function table(result) {
     add('readP99Ms', `${result.events} events; p50 ${d.http.read.singleConnection.latencyMs.p50} ms`);
     add('readP99MsAt64Connections', `p50 ${d.http.read.timeline.latencyMs.p50} ms (queueing at saturation)`);
   }
+  if (d.lag) add('projectionLagP99Ms', `p50 ${d.lag.projectionLagP50Ms} ms, ${d.lag.achievedRate} ev/s for ${d.lag.seconds} s`);
+  if (d.import) {
+    const i = d.import;
+    add('importRatioVsRawAppend', `${i.importDevelopmentsPerSec} dev/s vs ${i.rawAppend.eventsPerSecond} ev/s raw (WAL+FULL, 100/tx)`);
+    add('importDevelopmentsPerSec', `${i.accepted} of ${i.lines} lines accepted in ${i.importSeconds} s`);
+    add('readsDuringImportP99Ms', `p50 ${i.duringImport.reads.latencyMs.p50} ms, ${i.duringImport.reads.latencyMs.count} timeline reads`);
+    add('writesDuringImportP99Ms', `p50 ${i.duringImport.writes.latencyMs.p50} ms, ${i.duringImport.writes.latencyMs.count} meetings`);
+    add(
+      'bytesPerDevelopment',
+      `log ${i.bytes.eventsPerDevelopment} B + views ${i.bytes.viewsPerDevelopment} B, ${i.developments} developments`,
+    );
+  }
+  add('serviceRssMb', 'max of the import service and the read-phase service (VmHWM / VmRSS)');
+  if (d.orgstream) {
+    const o = d.orgstream;
+    add(
+      'orgStreamWriteP99Ms',
+      `record ${o.record.latencyMs.p99}, correct ${o.correct.latencyMs.p99}, race ${o.race.latencyMs.p99} ms (${JSON.stringify(o.race.statuses)}); ${o.streamDevelopments} in the stream`,
+    );
+  }
+  add('startupMsAt1M', 'spawn → GET /health/ready 200');
+  add('startupMs', `spawn → GET /health/ready 200, ${result.developments} lines`);
+  if (d.querymix) add('queryMixP99Ms', `worst: ${d.querymix.worstType}; ${d.querymix.samplesPerType} per type, 1 connection`);
+  if (d.status) add('statusP99Ms', `p50 ${d.status.status.latencyMs.p50} ms, ${d.status.writes.perSecond} meetings/s alongside`);
+  if (d.rebuildreads)
+    add('readsDuringRebuildP99Ms', `max ${d.rebuildreads.readsDuringRebuildMaxMs} ms over ${d.rebuildreads.rebuildSeconds} s`);
   if (d.rebuild) {
     add('rebuildRatioVsRawRead', `${d.rebuild.rebuildEventsPerSecond} vs ${d.rebuild.rawReadEventsPerSecond} ev/s`);
-    add('rebuildPeakRssMb', `kernel high-water mark of the rebuild process, ${result.events} events`);
+    add(
+      'rebuildRatioVsSameRows',
+      `${d.rebuild.rebuildEventsPerSecond} vs ${d.rebuild.sameRowsEventsPerSecond} ev/s (${d.rebuild.sameRows.rows} rows)`,
+    );
+    add('rebuildPostgresEventsPerSec', d.rebuild.postgres && d.rebuild.postgres.note ? d.rebuild.postgres.note : '');
+    add('rebuildPeakRssMb', `kernel high-water mark of the rebuild process, ${d.rebuild.rebuild.events} events`);
   }
-  if (d.lag) add('projectionLagP99Ms', `p50 ${d.lag.projectionLagP50Ms} ms, ${d.lag.achievedRate} ev/s for ${d.lag.seconds} s`);
   const header = ['metric', 'value', 'goal', '', 'measured'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** Every benchmark's `notes` (transient errors retried, time limits hit, skipped parts), in one list. */
+function collectNotes(details, failures) {
+  const notes = [...failures];
+  for (const [name, detail] of Object.entries(details)) {
+    if (detail && Array.isArray(detail.notes)) for (const note of detail.notes) notes.push(`${name}: ${note}`);
+  }
+  return notes;
 }
 
 async function main() {
@@ -153,37 +227,113 @@ async function main() {
   const started = Date.now();
   const build = ensureBuild(options.build);
   const events = options.events || (options.quick ? 100_000 : 1_000_000);
+  const developments = options.developments || (options.quick ? 100_000 : 1_000_000);
+  const orgDevelopments = options.orgDevelopments || 20_000;
   const profileDir = path.join(RESULTS, 'profiles');
   const execArgv = options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   if (options.cpuProf) fs.mkdirSync(profileDir, { recursive: true });
+  const selected = (name) => options.only.includes(name);
 
   const details = {};
   const timings = {};
+  const failures = [];
+  /** Runs one benchmark; a failure is noted and the run goes on (the JSON still comes out). */
   const timed = async (name, fn) => {
     const t0 = Date.now();
     log(`${name}…`);
-    details[name] = await fn();
-    timings[name] = round((Date.now() - t0) / 1000, 1);
+    try {
+      details[name] = await fn();
+      return details[name];
+    } catch (error) {
+      failures.push(`${name} failed: ${String((error && error.message) || error).slice(0, 2000)}`);
+      log(`${name} FAILED: ${error && error.stack ? error.stack : error}`);
+      return undefined;
+    } finally {
+      timings[name] = round((Date.now() - t0) / 1000, 1);
+    }
   };
 
-  if (options.only.includes('append')) await timed('append', () => require('./append.bench').run({ quick: options.quick }));
+  if (selected('append')) await timed('append', () => require('./append.bench').run({ quick: options.quick }));
 
-  let dataDir;
-  const needsLog = options.only.includes('rebuild') || options.only.includes('http');
-  if (needsLog) {
-    dataDir = tempDir('log');
-    await timed('generate', () => require('./data-generator').generateLog({ dir: dataDir, events }));
-    log(`  generated ${events} events at ${Math.round(details.generate.eventsPerSecond)} ev/s (${details.generate.averageDataBytes} B data)`);
-    // The rebuild also builds the views the HTTP reads need; without it, a catch-up does (not timed as a rebuild).
-    if (options.only.includes('rebuild')) await timed('rebuild', () => require('./rebuild.bench').run({ dir: dataDir, execArgv }));
-    else await timed('catchUp', () => require('./rebuild.bench').run({ dir: dataDir, execArgv }));
-    if (options.only.includes('http')) await timed('http', () => require('./http.bench').run({ dir: dataDir, quick: options.quick, execArgv }));
+  // The realistic archive: imported over HTTP, then read, watched and rebuilt.
+  let archiveDir;
+  const serviceRss = [];
+  if (ON_ARCHIVE.some(selected)) {
+    archiveDir = tempDir('archive');
+    const imported = await timed('import', () =>
+      require('./import.bench').run({ dataDir: archiveDir, developments, quick: options.quick }),
+    );
+    if (imported) {
+      serviceRss.push(imported.serviceRssMb);
+      log(
+        `  imported ${imported.accepted} of ${imported.lines} lines (${imported.importDevelopmentsPerSec}/s); rejected ${JSON.stringify(imported.rejected.byCode)}`,
+      );
+    }
+    if (imported && ON_SERVICE.some(selected)) {
+      // One service for the read benchmarks; its start on the imported archive is the start-up figure.
+      let service;
+      await timed('startup', async () => {
+        service = await startService({ dataDir: archiveDir, readyTimeoutMs: options.quick ? 120_000 : 600_000, execArgv });
+        return {
+          readyMs: Math.round(service.readyMs),
+          developments: imported.developments,
+          note: 'page cache warm: the archive was just imported',
+        };
+      });
+      if (service) {
+        try {
+          if (selected('querymix'))
+            await timed('querymix', () =>
+              require('./querymix.bench').run({
+                url: service.url,
+                terms: imported.queryTerms,
+                asKnownAt: imported.midImportAt,
+                quick: options.quick,
+              }),
+            );
+          if (selected('status')) await timed('status', () => require('./status.bench').run({ url: service.url, quick: options.quick }));
+          if (selected('rebuildreads'))
+            await timed('rebuildreads', () =>
+              require('./rebuild-reads.bench').run({
+                url: service.url,
+                quick: options.quick,
+                frequent: imported.queryTerms.countries.frequent,
+              }),
+            );
+          serviceRss.push(round(service.peakRssMb(), 1));
+          details.startup.servicePeakRssMb = round(service.peakRssMb(), 1);
+        } finally {
+          await service.stop();
+        }
+      }
+    }
+    if (imported) delete imported.queryTerms;
+    if (imported && selected('rebuild'))
+      await timed('rebuild', () => require('./archive-rebuild.bench').run({ dataDir: archiveDir, execArgv, postgres: options.postgres }));
   }
-  if (options.only.includes('lag')) await timed('lag', () => require('./lag.bench').run({ quick: options.quick }));
-  if (dataDir && options.keep) log(`kept the data dir ${dataDir}`);
-  else if (dataDir) removeDir(dataDir);
+
+  // The HTTP benchmark's own log (uniform meetings), and its views built by a catch-up.
+  let dataDir;
+  if (selected('http')) {
+    dataDir = tempDir('log');
+    const generated = await timed('generate', () => require('./data-generator').generateLog({ dir: dataDir, events }));
+    if (generated) {
+      log(`  generated ${events} events at ${Math.round(generated.eventsPerSecond)} ev/s (${generated.averageDataBytes} B data)`);
+      if (await timed('catchUp', () => require('./rebuild.bench').run({ dir: dataDir, execArgv })))
+        await timed('http', () => require('./http.bench').run({ dir: dataDir, quick: options.quick, execArgv }));
+    }
+  }
+  if (selected('lag')) await timed('lag', () => require('./lag.bench').run({ quick: options.quick }));
+  if (selected('orgstream'))
+    await timed('orgstream', () => require('./orgstream.bench').run({ developments: orgDevelopments, quick: options.quick }));
+  if (details.orgstream) serviceRss.push(details.orgstream.serviceRssMb);
+  for (const dir of [dataDir, archiveDir]) {
+    if (dir && options.keep) log(`kept the data dir ${dir}`);
+    else if (dir) removeDir(dir);
+  }
 
   const pick = (name, key) => (details[name] ? details[name][key] : undefined);
+  const startupKey = developments >= 1_000_000 ? 'startupMsAt1M' : 'startupMs';
   const result = {
     appendRatioVsRawSqlite: pick('append', 'appendRatioVsRawSqlite'),
     appendRatioVsRawSqlite1: pick('append', 'appendRatioVsRawSqlite1'),
@@ -194,51 +344,102 @@ async function main() {
     httpReadRatioVsBareFastify: pick('http', 'httpReadRatioVsBareFastify'),
     readP99Ms: pick('http', 'readP99Ms'),
     readP99MsAt64Connections: pick('http', 'readP99MsAt64Connections'),
-    rebuildRatioVsRawRead: pick('rebuild', 'rebuildRatioVsRawRead'),
-    rebuildPeakRssMb: pick('rebuild', 'rebuildPeakRssMb'),
     projectionLagP99Ms: pick('lag', 'projectionLagP99Ms'),
-    events: needsLog ? events : undefined,
+    importRatioVsRawAppend: pick('import', 'importRatioVsRawAppend'),
+    importDevelopmentsPerSec: pick('import', 'importDevelopmentsPerSec'),
+    readsDuringImportP99Ms: pick('import', 'readsDuringImportP99Ms'),
+    writesDuringImportP99Ms: pick('import', 'writesDuringImportP99Ms'),
+    serviceRssMb: serviceRss.length ? Math.max(...serviceRss) : undefined,
+    bytesPerDevelopment: pick('import', 'bytesPerDevelopment'),
+    orgStreamWriteP99Ms: pick('orgstream', 'orgStreamWriteP99Ms'),
+    [startupKey]: pick('startup', 'readyMs'),
+    queryMixP99Ms: pick('querymix', 'queryMixP99Ms'),
+    statusP99Ms: pick('status', 'statusP99Ms'),
+    readsDuringRebuildP99Ms: pick('rebuildreads', 'readsDuringRebuildP99Ms'),
+    readsDuringRebuildMaxMs: pick('rebuildreads', 'readsDuringRebuildMaxMs'),
+    rebuildRatioVsRawRead: pick('rebuild', 'rebuildRatioVsRawRead'),
+    rebuildRatioVsSameRows: pick('rebuild', 'rebuildRatioVsSameRows'),
+    rebuildPostgresEventsPerSec: pick('rebuild', 'rebuildPostgresEventsPerSec'),
+    rebuildPeakRssMb: pick('rebuild', 'rebuildPeakRssMb'),
+    events: selected('http') ? events : undefined,
+    developments: ON_ARCHIVE.some(selected) ? developments : undefined,
     eventsByBenchmark: {
       append: pick('append', 'events'),
-      generatedLog: needsLog ? events : undefined,
+      generatedLog: selected('http') ? events : undefined,
       httpWrites: details.http ? details.http.write.recordedEvents : undefined,
       lag: pick('lag', 'events'),
+      archiveLines: pick('import', 'lines'),
+      archiveDevelopments: pick('import', 'developments'),
+      organizationStream: pick('orgstream', 'streamDevelopments'),
     },
     quick: options.quick,
     machine: machine(),
     durability: {
       append: details.append ? details.append.durability : undefined,
       generatedLog: 'written through SqliteEventStore with synchronous=NORMAL (scratch data; not what is measured)',
-      rebuild: 'views.db: WAL + synchronous=NORMAL (openSqliteReadDatabase default)',
+      rebuild: 'views.db: WAL + synchronous=NORMAL (openSqliteReadDatabase default); same-rows copy: the same pragmas',
       http: 'app defaults: events WAL + synchronous=FULL with group commit; views WAL + synchronous=NORMAL',
+      import: details.import ? details.import.durability : undefined,
       lag: details.lag ? details.lag.durability : undefined,
     },
     definitions: {
-      appendRatioVsRawSqlite: 'events/s, 100 events per append (one new stream each), SqliteEventStore ÷ plain better-sqlite3 transactions of the same rows; median of interleaved rounds',
+      appendRatioVsRawSqlite:
+        'events/s, 100 events per append (one new stream each), SqliteEventStore ÷ plain better-sqlite3 transactions of the same rows; median of interleaved rounds',
       appendRatioVsRawSqlite1: 'same, 1 event per transaction (sequential awaits)',
       appendVsEmmettSqlite: 'events/s, 100 per append: SqliteEventStore ÷ Emmett getSQLiteEventStore().appendToStream',
-      httpWriteRatioVsBare: 'median over interleaved rounds of: 2xx/s of POST /api/developments/meetings ÷ 2xx/s of a bare POST endpoint of a Nest controller in the same app (routing, global guard/pipe/filter; no DTO, bus or store), same bodies, 64 connections',
-      httpReadRatioVsBare: 'median over interleaved rounds of: 2xx/s of GET timeline pages (limit=50) ÷ 2xx/s of a bare GET endpoint of a Nest controller in the same app returning a real page, 64 connections',
-      httpWriteRatioVsBareFastify: 'the same meetings/s ÷ a raw Fastify POST route on the same instance (no Nest routing at all): the stricter baseline',
+      httpWriteRatioVsBare:
+        'median over interleaved rounds of: 2xx/s of POST /api/developments/meetings ÷ 2xx/s of a bare POST endpoint of a Nest controller in the same app (routing, global guard/pipe/filter; no DTO, bus or store), same bodies, 64 connections',
+      httpReadRatioVsBare:
+        'median over interleaved rounds of: 2xx/s of GET timeline pages (limit=50) ÷ 2xx/s of a bare GET endpoint of a Nest controller in the same app returning a real page, 64 connections',
+      httpWriteRatioVsBareFastify:
+        'the same meetings/s ÷ a raw Fastify POST route on the same instance (no Nest routing at all): the stricter baseline',
       httpReadRatioVsBareFastify: 'the same pages/s ÷ a raw Fastify GET route on the same instance returning the same page',
       readP99Ms: 'p99 latency of timeline pages with 1 connection (service time, no queueing), on the generated log',
       readP99MsAt64Connections: 'p99 latency of timeline pages at 64 connections (saturation: mostly queueing behind one event loop)',
-      rebuildRatioVsRawRead: 'events/s of runner.rebuild() of all projections ÷ events/s of reading + JSON.parse of the same log with better-sqlite3',
-      rebuildPeakRssMb: 'peak RSS of the rebuild child process (max of the kernel high-water mark and a 50 ms process.memoryUsage().rss sampler, which long synchronous stretches of the rebuild starve)',
       projectionLagP99Ms: 'p99 of (runner position reached event) − (append acknowledged), 500 appends/s, runner in the same process',
+      importRatioVsRawAppend:
+        'accepted lines/s of POST /api/import (≤ 1 MiB NDJSON requests, one client, sequential, realistic archive, empty store) ÷ events/s of plain better-sqlite3 appends of the same events (read back from the events.db, same schema, WAL+FULL, 100 per transaction), same run',
+      importDevelopmentsPerSec: 'accepted lines/s of that import (corrections and retractions count as lines)',
+      readsDuringImportP99Ms: 'p99 of timeline reads by a second client (~10/s, sequential) while the import runs',
+      writesDuringImportP99Ms: 'p99 of POST /api/developments/meetings by that client (~2/s, sequential) while the import runs',
+      serviceRssMb:
+        'peak RSS of the service processes (`annals serve`): max over the import, the read benchmarks and the organization stream of max(VmHWM, sampled VmRSS) from /proc',
+      bytesPerDevelopment: '(events.db + views.db + their -wal files) ÷ developments, once the views caught up after the import',
+      orgStreamWriteP99Ms:
+        'worst p99 over: recording a membership approval/ending, correcting a development, 20 writers racing to correct the same development; an organization with 20,000 developments in its stream, over HTTP',
+      startupMsAt1M: 'spawn of `annals serve` on the imported 1M archive → GET /health/ready 200 (polled every 25 ms)',
+      startupMs: 'the same on the archive of this run (not 1M)',
+      queryMixP99Ms:
+        'worst p99 over the query types of the mix (search rare/mid/common/two words, relations both orders, rare kind, narrow window, asKnownAt, desc, 20th cursor page, members/presidency as of, by id, organization timeline), 1 connection, sequential, interleaved',
+      statusP99Ms: 'p99 of GET /api/projections (~10/s, sequential) while one writer records meetings back to back',
+      readsDuringRebuildP99Ms:
+        'p99 of timeline reads back to back (1 connection) from POST /api/projections/rebuild until every projection is running again',
+      rebuildRatioVsRawRead:
+        'events/s of runner.rebuild() of all projections ÷ events/s of reading + JSON.parse of the same log with better-sqlite3, on the realistic archive',
+      rebuildRatioVsSameRows:
+        'rebuild events/s ÷ (events ÷ seconds to insert exactly the rows of the rebuilt views.db with plain better-sqlite3 into a fresh database of the same schema, 5,000 rows per transaction, same pragmas)',
+      rebuildPostgresEventsPerSec:
+        'events ÷ wall seconds of `annals rebuild` with READ_STORE=postgres into a fresh schema (process start-up included)',
+      rebuildPeakRssMb:
+        'peak RSS of the rebuild child process (max of the kernel high-water mark and a 50 ms process.memoryUsage().rss sampler, which long synchronous stretches of the rebuild starve)',
     },
     goals: Object.fromEntries(Object.keys(GOALS).map((key) => [key, goalText(key)])),
-    misses: Object.keys(GOALS).filter((key) => verdict(key, pick('append', key) ?? pick('http', key) ?? pick('rebuild', key) ?? pick('lag', key)) === 'MISS'),
+    misses: [],
+    notes: collectNotes(details, failures),
     build,
     secondsByStep: timings,
     elapsedSeconds: round((Date.now() - started) / 1000, 1),
     finishedAt: new Date().toISOString(),
     details,
   };
+  result.misses = Object.keys(GOALS).filter((key) => verdict(key, result[key]) === 'MISS');
   fs.mkdirSync(RESULTS, { recursive: true });
   fs.writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`\n${table(result)}\n\n`);
-  process.stdout.write(`events: ${result.events ?? '—'}, quick: ${result.quick}, ${result.elapsedSeconds} s; machine: ${result.machine.cpus}× ${result.machine.cpuModel}, ${result.machine.memoryGb} GB\n`);
+  process.stdout.write(
+    `events: ${result.events ?? '—'}, archive lines: ${result.developments ?? '—'}, quick: ${result.quick}, ${result.elapsedSeconds} s; machine: ${result.machine.cpus}× ${result.machine.cpuModel}, ${result.machine.memoryGb} GB\n`,
+  );
+  if (result.notes.length > 0) process.stdout.write(`notes:\n${result.notes.map((note) => `  - ${note.split('\n')[0]}`).join('\n')}\n`);
   if (build.warning) process.stdout.write(`build warning: ${build.warning}\n`);
   process.stdout.write(`written to bench/results/latest.json\n`);
   if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -246,14 +447,25 @@ async function main() {
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
+    killAll();
+    killChildren();
     cleanupTempDirs();
     process.exit(130);
   });
 }
+// Whatever happens, no service is left running.
+process.on('exit', () => {
+  killAll();
+  killChildren();
+});
 
 main()
   .catch((error) => {
     process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
     process.exitCode = 1;
   })
-  .finally(() => cleanupTempDirs());
+  .finally(async () => {
+    await stopAll();
+    closeAgents();
+    cleanupTempDirs();
+  });

@@ -28,7 +28,11 @@ function bareNestController() {
   class BareController {
     post(body) {
       served++;
-      return { ok: true, received: typeof body === 'object' && body !== null ? Object.keys(body).length : 0, title: body && body.title ? String(body.title).length : 0 };
+      return {
+        ok: true,
+        received: typeof body === 'object' && body !== null ? Object.keys(body).length : 0,
+        title: body && body.title ? String(body.title).length : 0,
+      };
     }
     get() {
       return page;
@@ -53,7 +57,11 @@ async function main() {
   fastify.post('/bench/bare', async (request) => {
     const body = request.body;
     served++;
-    return { ok: true, received: typeof body === 'object' && body !== null ? Object.keys(body).length : 0, title: body && body.title ? String(body.title).length : 0 };
+    return {
+      ok: true,
+      received: typeof body === 'object' && body !== null ? Object.keys(body).length : 0,
+      title: body && body.title ? String(body.title).length : 0,
+    };
   });
   fastify.get('/bench/bare', async () => page);
 
