@@ -88,7 +88,7 @@ export class StreamWriter {
           const result = await this.store.append(plan.stream, events, { expectedRevision: entry.revision ?? 'no-stream' });
           // A twin of this request (same deterministic ids) committed first: answer as its retry is answered.
           if (result.replayed) continue;
-          this.noteCreations(plan.stream, events);
+          this.evolveOwn(plan, entry, events, result.revision);
           return written(plan, kind, events, result);
         } catch (error) {
           if (error instanceof DuplicateEventIdError) {
@@ -140,6 +140,23 @@ export class StreamWriter {
     this.cache.set(plan.stream, entry);
     if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
     return entry;
+  }
+
+  /** Our own events, just appended at revisions up to `last`: evolved in without reading them back. */
+  private evolveOwn<S>(plan: WritePlan<S>, entry: StreamEntry<S>, events: readonly NewEvent[], last: bigint): void {
+    let revision = last - BigInt(events.length - 1);
+    try {
+      for (const event of events) {
+        entry.state = plan.evolve(entry.state, event);
+        entry.revision = revision;
+        if (isCreation(event.type)) entry.creations.set(String(event.data.developmentId), revision);
+        revision++;
+      }
+    } catch {
+      // The write stands; the cached state is read again next time.
+      this.cache.delete(plan.stream);
+    }
+    this.noteCreations(plan.stream, events);
   }
 
   private noteCreations(stream: string, events: ReadonlyArray<{ type: string; data: Record<string, unknown> }>): void {

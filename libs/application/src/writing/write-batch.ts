@@ -173,6 +173,9 @@ export class WriteBatch {
   }
 
   private wait(held: Held, answer: Waiting['answer']): Promise<WriteResult> {
-    return new Promise<WriteResult>((resolve, reject) => held.waiting.push({ answer, resolve, reject }));
+    const promise = new Promise<WriteResult>((resolve, reject) => held.waiting.push({ answer, resolve, reject }));
+    // Answers settle during the commit and are read after it: a refusal meanwhile is not an unhandled rejection.
+    promise.catch(() => undefined);
+    return promise;
   }
 }

@@ -31,6 +31,9 @@ type PlanBase = Pick<WritePlan<unknown>, 'stream' | 'developmentId' | 'context' 
  */
 @Injectable()
 export class WritePlanner {
+  /** Organizations known to exist: a registration is never undone, so a yes is kept. */
+  private readonly registered = new Set<string>();
+
   constructor(
     private readonly writer: StreamWriter,
     private readonly locator: DevelopmentLocator,
@@ -81,7 +84,10 @@ export class WritePlanner {
 
   /** An organization's stream opens with its registration: one read of one event, whatever the stream's length. */
   async organizationExists(code: string): Promise<boolean> {
-    return (await this.writer.firstEvent(organizationStream(code)))?.type === ORGANIZATION_REGISTERED;
+    if (this.registered.has(code)) return true;
+    const exists = (await this.writer.firstEvent(organizationStream(code)))?.type === ORGANIZATION_REGISTERED;
+    if (exists) this.registered.add(code);
+    return exists;
   }
 
   private async requireOrganization(code: string): Promise<void> {
