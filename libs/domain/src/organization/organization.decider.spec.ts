@@ -104,6 +104,49 @@ describe('organization decider', () => {
     given(registered, approval('IN', '2017-06-09').event).when(ending('IN', '2010-01-01').command).thenFails('MEMBERSHIP_NOT_ACTIVE');
   });
 
+  it('judges a membership against the country the approval names after a correction, not the one it first named', () => {
+    const first = approval('BY', '2024-07-04');
+    const moved: DomainEvent = {
+      type: 'DevelopmentCorrected',
+      data: { developmentId: first.developmentId, kind: 'membership-approval', changes: { country: 'KZ' }, reason: 'wrong country' },
+    };
+    given(registered, first.event, moved)
+      .when(approval('BY', '2025-01-01').command)
+      .then([{ type: 'MembershipApproved' }]);
+    given(registered, first.event, moved).when(approval('KZ', '2025-01-01').command).thenFails('MEMBERSHIP_ALREADY_ACTIVE');
+  });
+
+  it('frees the membership of a retracted approval, and the presidency chain of a retracted handover', () => {
+    const joined = approval('BY', '2024-07-04');
+    const retracted = (developmentId: string, kind: string): DomainEvent => ({
+      type: 'DevelopmentRetracted',
+      data: { developmentId, kind, reason: 'never happened' } as never,
+    });
+    given(registered, joined.event, retracted(joined.developmentId, 'membership-approval'))
+      .when(approval('BY', '2024-07-05').command)
+      .then([{ type: 'MembershipApproved' }]);
+    const toChina = handover(undefined, 'CN', '2024-07-04');
+    const toChinaId = (toChina.event.data as { developmentId: string }).developmentId;
+    given(registered, toChina.event, retracted(toChinaId, 'presidency-handover'))
+      .when(handover('KZ', 'IN', '2024-08-01').command)
+      .then([{ type: 'PresidencyHandedOver' }]);
+  });
+
+  it('evolves an organization in place, one event at a time, and judges against thousands of developments', () => {
+    const state = initialOrganizationState('SCO');
+    const apply = (event: DomainEvent) =>
+      evolveOrganization(state, { type: event.type, data: event.data as unknown as Record<string, unknown> });
+    // No copy per event: replaying an organization's stream is linear in its length.
+    expect(apply(registered)).toBe(state);
+    for (let i = 0; i < 5000; i++) {
+      expect(apply(approval(`C${i}`, '2001').event)).toBe(state);
+      apply(ending(`C${i}`, '2002').event);
+    }
+    expect(state.developments.size).toBe(10_000);
+    expect(() => decideOrganization(approval('C42', '2001-06').command, state)).toThrow('already holds');
+    expect(decideOrganization(approval('C42', '2003').command, state)).toHaveLength(1);
+  });
+
   it('accepts history backfilled out of order', () => {
     given(registered, approval('UZ', '2024-01-01').event, ending('UZ', '2012-06-28').event)
       .when(approval('UZ', '2001-06-15').command)
