@@ -184,7 +184,8 @@ async function retryingBusy(measure, notes, label) {
       return await measure();
     } catch (error) {
       const message = String((error && error.message) || error);
-      if (!/SQLITE_BUSY/.test(message)) throw error;
+      // A failed COMMIT is followed by Emmett's ROLLBACK, which can fail the same way: either is the transient error.
+      if (!/SQLITE_BUSY|cannot (commit|rollback) transaction/.test(message)) throw error;
       notes.push(
         `${label}: Emmett append failed with ${message.split('\n')[0]} (attempt ${attempt}${attempt <= 3 ? ', retried' : ', gave up'})`,
       );
@@ -274,7 +275,7 @@ async function run({ quick = false } = {}) {
   return result;
 }
 
-module.exports = { run };
+module.exports = { run, retryingBusy };
 
 if (require.main === module) {
   run({ quick: process.argv.includes('--quick') })
