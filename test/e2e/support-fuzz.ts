@@ -956,9 +956,10 @@ export function validBodyArb(kind: Kind): fc.Arbitrary<Record<string, unknown>> 
   const extra: Record<Kind, fc.Arbitrary<Record<string, unknown>>> = {
     meeting: fc.record(
       {
-        participants: fc.array(
+        // A meeting's participants are distinct people: names told apart as the service tells them apart.
+        participants: fc.uniqueArray(
           fc.record({ name: textArb(1, 80), country: countryArb, role: textArb(1, 40) }, { requiredKeys: ['name', 'country'] }),
-          { minLength: 2, maxLength: 5 },
+          { minLength: 2, maxLength: 5, selector: (participant) => participant.name.trim().toLowerCase() },
         ),
         location: placeArb,
         organization: fc.constantFrom('SCO', 'sco', 'Brics', 'UN'),

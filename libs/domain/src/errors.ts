@@ -9,7 +9,9 @@ export type DomainErrorCode =
   | 'MEMBERSHIP_ALREADY_ACTIVE'
   | 'MEMBERSHIP_NOT_ACTIVE'
   | 'PRESIDENCY_HOLDER_MISMATCH'
-  | 'PRESIDENCY_CHAIN_BROKEN';
+  | 'PRESIDENCY_CHAIN_BROKEN'
+  | 'PRESIDENCY_HOLDER_NOT_MEMBER'
+  | 'NOTHING_TO_CORRECT';
 
 export interface FieldError {
   readonly field: string;

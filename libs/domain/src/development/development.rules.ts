@@ -18,6 +18,18 @@ export function checkContent(content: AnyContent): void {
       { field: 'termEndsOn', message: 'termEndsOn must not precede occurredOn' },
     ]);
   }
+  if ('participants' in content) {
+    const seen = new Set<string>();
+    content.participants.forEach((participant, index) => {
+      const person = `${participant.name.trim().toLowerCase()}|${participant.country}`;
+      if (seen.has(person)) {
+        throw new DomainError('VALIDATION_FAILED', 'a meeting lists each participant once', [
+          { field: `participants.${index}`, message: `${participant.name} (${participant.country}) is listed twice` },
+        ]);
+      }
+      seen.add(person);
+    });
+  }
   if ('from' in content && content.from !== undefined && content.from === content.to) {
     throw new DomainError('VALIDATION_FAILED', 'a presidency cannot be handed over to its own holder', [
       { field: 'to', message: 'to must differ from from' },
@@ -38,6 +50,14 @@ export function checkChanges(kind: DevelopmentKind, changes: Record<string, unkn
       'the organization a development belongs to cannot be corrected; retract it and record it again',
       [{ field: 'changes.organization', message: 'organization cannot be changed' }],
     );
+  }
+}
+
+/** A correction must change something: changes equal to the current values are refused, and nothing is appended. */
+export function checkSomethingChanges(current: AnyContent, changes: Record<string, unknown>): void {
+  const values = current as unknown as Record<string, unknown>;
+  if (Object.entries(changes).every(([field, value]) => canonicalJson(values[field]) === canonicalJson(value))) {
+    throw new DomainError('NOTHING_TO_CORRECT', 'The changes equal the current values: there is nothing to correct');
   }
 }
 

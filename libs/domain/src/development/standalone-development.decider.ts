@@ -2,7 +2,7 @@ import { DomainError } from '../errors';
 import { CREATION_EVENT_TYPES, DEVELOPMENT_CORRECTED, DEVELOPMENT_RETRACTED, type DomainEvent } from './development.events';
 import type { CorrectDevelopment, DevelopmentCommand } from './development.commands';
 import { evolveDevelopment, applyChanges, type DevelopmentState, type EventLike } from './development.state';
-import { canonicalJson, checkChanges, checkContent } from './development.rules';
+import { canonicalJson, checkChanges, checkContent, checkSomethingChanges } from './development.rules';
 
 /** Decider for developments with a stream of their own (meetings, peace summits). State: the development or nothing. */
 export type StandaloneState = DevelopmentState | undefined;
@@ -25,6 +25,7 @@ export function decideStandalone(command: DevelopmentCommand, state: StandaloneS
     case 'CorrectDevelopment': {
       const current = requireLive(state, command.developmentId);
       checkChanges(current.kind, command.changes);
+      checkSomethingChanges(current.content, command.changes);
       checkContent(applyChanges(current.content, command.changes));
       return [correctedEvent(current, command)];
     }

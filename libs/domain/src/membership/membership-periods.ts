@@ -116,6 +116,11 @@ export function checkMembershipFactAmong(
   return walked.violations.find((v) => v.fact.developmentId === fact.developmentId);
 }
 
+/** Whether the country's facts (valid-time order) make it a full member on `day` (`YYYY-MM-DD`). */
+export function isFullMemberOn(sortedSameCountry: readonly MembershipFact[], day: string): boolean {
+  return heldOn(walkMemberships(sortedSameCountry, { sorted: true }).periods, day).some((period) => period.status === 'member');
+}
+
 /** Where `item` goes in `sorted` (after its equals): a binary search. */
 export function sortedIndex<T>(sorted: readonly T[], item: T, compare: (a: T, b: T) => number): number {
   let low = 0;

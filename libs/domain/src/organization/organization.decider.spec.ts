@@ -236,4 +236,34 @@ describe('organization decider', () => {
       } as OrganizationCommand)
       .thenFails('IDEMPOTENCY_CONFLICT');
   });
+
+  describe('terms of office and holders', () => {
+    const withTerm = (from: string | undefined, to: string, occurredOn: string, termEndsOn: string) => {
+      const h = handover(from, to, occurredOn);
+      const data = { ...(h.event.data as object), termEndsOn };
+      return { event: { ...h.event, data } as DomainEvent };
+    };
+
+    it('knows no holder after a term ended, so the next handover may name any from', () => {
+      given(registered, withTerm(undefined, 'BR', '2025-01-01', '2025-12-31').event)
+        .when(handover('RU', 'IN', '2026-01-01').command)
+        .then([{ type: 'PresidencyHandedOver' }]);
+    });
+
+    it('still checks from against a holder whose term runs', () => {
+      given(registered, withTerm(undefined, 'BR', '2025-01-01', '2025-12-31').event)
+        .when(handover('RU', 'IN', '2025-06-01').command)
+        .thenFails('PRESIDENCY_HOLDER_MISMATCH');
+    });
+  });
+
+  it('refuses a correction whose changes equal the current values', () => {
+    const a = approval('BY', '2024-07-04');
+    given(registered, a.event)
+      .when({ type: 'CorrectDevelopment', developmentId: a.developmentId, changes: { title: 'BY joins', country: 'BY' }, reason: 'x' })
+      .thenFails('NOTHING_TO_CORRECT');
+    given(registered, a.event)
+      .when({ type: 'CorrectDevelopment', developmentId: a.developmentId, changes: { title: 'Belarus joins' }, reason: 'x' })
+      .then([{ type: 'DevelopmentCorrected' }]);
+  });
 });

@@ -2,7 +2,7 @@ import { DomainError } from '../errors';
 import { CREATION_EVENT_TYPES, ORGANIZATION_REGISTERED, DEVELOPMENT_RETRACTED, type DomainEvent } from '../development/development.events';
 import type { DevelopmentCommand } from '../development/development.commands';
 import { applyChanges } from '../development/development.state';
-import { canonicalJson, checkChanges, checkContent } from '../development/development.rules';
+import { canonicalJson, checkChanges, checkContent, checkSomethingChanges } from '../development/development.rules';
 import { correctedEvent, requireLive } from '../development/standalone-development.decider';
 import { isOrganizationKind, type AnyContent, type DevelopmentKind } from '../development/development.types';
 import { checkMembershipFactAmong } from '../membership/membership-periods';
@@ -42,6 +42,7 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
     case 'CorrectDevelopment': {
       const current = requireLive(state.developments.get(command.developmentId), command.developmentId);
       checkChanges(current.kind, command.changes);
+      checkSomethingChanges(current.content, command.changes);
       const content = applyChanges(current.content, command.changes);
       checkContent(content);
       checkInvariants(state, current.developmentId, current.kind, content, state.developments.get(current.developmentId)!.sequence);

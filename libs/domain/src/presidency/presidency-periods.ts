@@ -1,5 +1,5 @@
 import { sortedIndex } from '../membership/membership-periods';
-import { startOf } from '../values/partial-date';
+import { partialDate, startOf } from '../values/partial-date';
 
 export interface HandoverFact {
   readonly developmentId: string;
@@ -16,8 +16,9 @@ export interface PresidencyPeriod {
   /** Partial date as recorded, and the first day it counts from. */
   readonly from: string;
   readonly start: string;
-  /** When the next handover passed it on: null while it holds. */
+  /** When the next handover passed it on, or the term ended (`termEndsOn`, whichever came first): null while it holds. */
   readonly to: string | null;
+  /** First day it no longer holds (exclusive). */
   readonly end: string | null;
   readonly handoverId: string;
 }
@@ -27,21 +28,37 @@ export type PresidencyViolation = { readonly code: 'PRESIDENCY_HOLDER_MISMATCH' 
 /** Valid-time order of handovers: the first day each counts from, then recording order. */
 export const compareHandovers = (a: HandoverFact, b: HandoverFact) => startOf(a.on).localeCompare(startOf(b.on)) || a.sequence - b.sequence;
 
-/** The presidency on a date belongs to the `to` of the latest handover on or before it. */
+/** The first day a handover's term no longer holds: the day after `termEndsOn`'s period (the term includes it). */
+export const termEndOf = (handover: Pick<HandoverFact, 'termEndsOn'>): string | undefined =>
+  handover.termEndsOn === undefined ? undefined : partialDate(handover.termEndsOn).endExclusive;
+
+/**
+ * The presidency on a date belongs to the `to` of the latest handover on or before it, until the next handover or
+ * the end of its term, whichever comes first; between a term's end and the next handover nobody holds it.
+ */
 export function presidencyPeriods(handovers: readonly HandoverFact[]): PresidencyPeriod[] {
   const sorted = [...handovers].sort(compareHandovers);
   return sorted.map((handover, index) => {
     const next = sorted[index + 1];
+    const nextStart = next ? startOf(next.on) : undefined;
+    const termEnd = termEndOf(handover);
+    const endedByTerm = termEnd !== undefined && (nextStart === undefined || termEnd < nextStart);
     return {
       country: handover.to,
       from: handover.on,
       start: startOf(handover.on),
-      to: next ? next.on : null,
-      end: next ? startOf(next.on) : null,
+      to: endedByTerm ? handover.termEndsOn! : next ? next.on : null,
+      end: endedByTerm ? termEnd : (nextStart ?? null),
       handoverId: handover.developmentId,
     };
   });
 }
+
+/** Whether the handover's holder still holds the presidency on `day` as far as its own term goes. */
+const termHoldsOn = (handover: HandoverFact, day: string): boolean => {
+  const end = termEndOf(handover);
+  return end === undefined || day < end;
+};
 
 export const presidencyOn = <P extends PresidencyPeriod>(periods: readonly P[], day: string): P | undefined =>
   periods.find((p) => p.start <= day && (p.end === null || day < p.end));
@@ -64,7 +81,11 @@ export function checkHandoverAmong(sortedChain: readonly HandoverFact[], fact: H
   };
   const previous = neighbour(at - 1, -1);
   const next = neighbour(at, 1);
-  if (fact.from !== undefined && previous && previous.to !== fact.from) return { code: 'PRESIDENCY_HOLDER_MISMATCH', fact };
-  if (next?.from !== undefined && next.from !== fact.to) return { code: 'PRESIDENCY_CHAIN_BROKEN', fact };
+  // A holder is known on the date unless the previous term had ended by then.
+  const holder = previous && termHoldsOn(previous, startOf(fact.on)) ? previous.to : undefined;
+  if (fact.from !== undefined && holder !== undefined && holder !== fact.from) return { code: 'PRESIDENCY_HOLDER_MISMATCH', fact };
+  // Unless this term ends before the next handover: then nobody held it when the next one came.
+  if (next?.from !== undefined && termHoldsOn(fact, startOf(next.on)) && next.from !== fact.to)
+    return { code: 'PRESIDENCY_CHAIN_BROKEN', fact };
   return undefined;
 }
