@@ -11,7 +11,8 @@ const TYPES = new Set(['PresidencyHandedOver', 'DevelopmentCorrected', 'Developm
 /** Presidency periods per organization: the chain of handovers, recomputed when one changes, versioned by recorded time. */
 export const presidenciesProjection: Projection = {
   name: 'presidencies',
-  version: 1,
+  // 2: a term's end (termEndsOn) closes its period.
+  version: 2,
   tables: ['presidency_facts', 'presidency_periods'],
   handles: (event) => TYPES.has(event.type),
 
