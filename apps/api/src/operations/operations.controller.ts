@@ -4,9 +4,9 @@ import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { decodePosition, EVENT_STORE, type EventStore, type RecordedEvent } from '@annals/application';
-import { ProjectionRunner } from '@annals/projections';
 import { RequireScope } from '../access/require-scope.decorator';
 import { ProblemException } from '../http/problem';
+import { Projections } from '../persistence/projections';
 
 export class EventsQueryDto {
   @ApiPropertyOptional({ description: 'Position token: events after it' }) @Optional() @IsString() @MaxLength(40) after?: string;
@@ -47,7 +47,7 @@ export class OperationsController {
   private rebuilding: Promise<void> | undefined;
 
   constructor(
-    private readonly runner: ProjectionRunner,
+    private readonly runner: Projections,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
