@@ -71,6 +71,17 @@ beforeAll(async () => {
       })
     ).json.developmentId,
   );
+  // The SCO has recorded members now, so the presidency below goes to one of them.
+  seeded.ids.push(
+    (
+      await target.setup('/api/developments/membership-approvals', {
+        organization: 'SCO',
+        country: 'CN',
+        occurredOn: '2001-06-15',
+        title: 'China founds the SCO',
+      })
+    ).json.developmentId,
+  );
   seeded.ids.push(
     (
       await target.setup('/api/developments/presidency-handovers', {

@@ -33,7 +33,7 @@ async function seed(w: Writer): Promise<string[]> {
   ids.push((await w.approval('OPX', 'AM', '2021-05', { effectiveOn: '2022' })).developmentId);
   ids.push((await w.ending('OPX', 'AM', '2023-03-01')).developmentId);
   ids.push((await w.handover('OPX', undefined, 'AZ', '2020')).developmentId);
-  ids.push((await w.handover('OPX', 'AZ', 'GE', '2022-07-01')).developmentId);
+  ids.push((await w.handover('OPX', 'AZ', 'AM', '2022-07-01')).developmentId);
   const meeting = await w.meeting('2024-01-02', 'Meeting in Baku', ['AZ', 'GE'], {
     organization: 'OPX',
     location: { city: 'Baku', country: 'AZ' },

@@ -13,10 +13,11 @@ describe('which development lands on which timeline', () => {
     d.summit = (
       await w.summit('TLX', 'HU', '2024-05-01', 'TLX summit in Vienna', { location: { city: 'Vienna', country: 'AT' } })
     ).developmentId;
-    d.approval = (await w.approval('TLX', 'POL', '2024-05-02')).developmentId;
-    d.ending = (await w.ending('TLX', 'pl', '2024-09-01')).developmentId;
+    // The presidencies first: once members are recorded, a presidency must go to one of them.
     d.handover1 = (await w.handover('TLX', undefined, 'HU', '2024-01')).developmentId;
     d.handover2 = (await w.handover('TLX', 'HU', 'PL', '2024-06-01')).developmentId;
+    d.approval = (await w.approval('TLX', 'POL', '2024-05-02')).developmentId;
+    d.ending = (await w.ending('TLX', 'pl', '2024-09-01')).developmentId;
     d.occasion = (
       await w.meeting('2024-05-01', 'Meeting on the sidelines of the TLX summit', ['FR', 'DEU'], {
         organization: 'tlx',

@@ -117,7 +117,8 @@ describe('corrections and retractions', () => {
     for (const [path, body] of [
       [PATHS['membership-approval'], approval({ organization })],
       [PATHS['membership-ending'], ending({ organization })],
-      [PATHS['presidency-handover'], handover({ organization, from: undefined })],
+      // Belarus is a member on that day: a presidency goes to a full member.
+      [PATHS['presidency-handover'], handover({ organization, from: undefined, to: 'BY' })],
     ] as const) {
       const written = await record(path, body);
       const response = await app.call('POST', correct(written.developmentId), { changes: { title: 'Corrected title' }, reason: 'wording' });

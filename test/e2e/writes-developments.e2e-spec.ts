@@ -260,7 +260,7 @@ describe('recording developments', () => {
         'membership-ending',
       );
       expectWriteAnswer(
-        await app.call('POST', PATHS['presidency-handover'], handover({ organization: code, from: undefined })),
+        await app.call('POST', PATHS['presidency-handover'], handover({ organization: code, from: undefined, to: 'FR' })),
         201,
         'presidency-handover',
       );

@@ -38,7 +38,7 @@ describe('NDJSON import', () => {
       line('summit', summit({ organization })),
       line('membership-approval', approval({ organization })),
       line('membership-ending', ending({ organization })),
-      line('presidency-handover', handover({ organization })),
+      line('presidency-handover', handover({ organization, from: undefined, to: 'BY' })),
       line('peace-summit', peaceSummit()),
     ].join('\n');
     const response = await importing(`${text}\n`);
@@ -80,7 +80,7 @@ describe('NDJSON import', () => {
       /* 9 */ line('membership-ending', ending({ organization, country: 'RU', occurredOn: '2025-01-01' })),
       /* 10 */ line('coronation', { occurredOn: '2024', title: 'x' }),
       /* 11 */ JSON.stringify(meeting()),
-      /* 12 */ line('presidency-handover', handover({ organization, occurredOn: '2024', from: undefined, to: 'CN' })),
+      /* 12 */ line('presidency-handover', handover({ organization, occurredOn: '2024-07-04', from: undefined, to: 'BY' })),
       /* 13 */ line('presidency-handover', handover({ organization, occurredOn: '2025', from: 'RU', to: 'IN' })),
       /* 14 */ '[1, 2]',
       /* 15 */ line('meeting', meeting({ mood: 'tense' })),

@@ -255,6 +255,24 @@ describe('organization decider', () => {
         .when(handover('RU', 'IN', '2025-06-01').command)
         .thenFails('PRESIDENCY_HOLDER_MISMATCH');
     });
+
+    it('refuses a presidency for a country that is not a full member on that date, once members are recorded', () => {
+      given(registered, approval('CN', '2001-06-15').event, approval('BY', '2015', { status: 'observer' }).event)
+        .when(handover(undefined, 'BY', '2024-07-04').command)
+        .thenFails('PRESIDENCY_HOLDER_NOT_MEMBER');
+      given(registered, approval('CN', '2001-06-15').event)
+        .when(handover(undefined, 'CN', '2024-07-04').command)
+        .then([{ type: 'PresidencyHandedOver' }]);
+    });
+
+    it('accepts the same handover once the membership is backfilled', () => {
+      given(registered, approval('CN', '2001-06-15').event)
+        .when(handover(undefined, 'KZ', '2024-07-04').command)
+        .thenFails('PRESIDENCY_HOLDER_NOT_MEMBER');
+      given(registered, approval('CN', '2001-06-15').event, approval('KZ', '2001-06-15').event)
+        .when(handover(undefined, 'KZ', '2024-07-04').command)
+        .then([{ type: 'PresidencyHandedOver' }]);
+    });
   });
 
   it('refuses a correction whose changes equal the current values', () => {

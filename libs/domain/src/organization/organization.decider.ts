@@ -5,7 +5,8 @@ import { applyChanges } from '../development/development.state';
 import { canonicalJson, checkChanges, checkContent, checkSomethingChanges } from '../development/development.rules';
 import { correctedEvent, requireLive } from '../development/standalone-development.decider';
 import { isOrganizationKind, type AnyContent, type DevelopmentKind } from '../development/development.types';
-import { checkMembershipFactAmong } from '../membership/membership-periods';
+import { checkMembershipFactAmong, isFullMemberOn } from '../membership/membership-periods';
+import { startOf } from '../values/partial-date';
 import { checkHandoverAmong } from '../presidency/presidency-periods';
 import { handoverFact, membershipFact, type OrganizationState } from './organization.state';
 
@@ -89,5 +90,20 @@ function checkInvariants(
         violation.code,
         `Handing over to ${fact.to} on ${fact.on} contradicts the next known handover of ${state.code}`,
       );
+    // Judged on valid time: recording the membership first (backfilling) makes the same handover valid.
+    if (hasRecordedMembers(state) && !isFullMemberOn(state.memberships.get(fact.to) ?? [], startOf(fact.on))) {
+      throw new DomainError(
+        'PRESIDENCY_HOLDER_NOT_MEMBER',
+        `${fact.to} is not a full member of ${state.code} on ${fact.on}, so it cannot hold its presidency`,
+      );
+    }
   }
+}
+
+/** Whether any full membership of the organization is recorded: until then its members are not known at all. */
+function hasRecordedMembers(state: OrganizationState): boolean {
+  for (const facts of state.memberships.values()) {
+    if (facts.some((fact) => fact.kind === 'membership-approval' && fact.status === 'member')) return true;
+  }
+  return false;
 }
