@@ -1,36 +1,18 @@
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
-import { DamagedExportError, ExportChecker, parseExportLine, restoreLog, type EventStore, type RecordedEvent } from '@annals/application';
+import { DamagedExportError, restoreLog, type EventStore } from '@annals/application';
 import { ALL_PROJECTIONS, ProjectionRunner } from '@annals/projections';
 import type { AppConfig } from '../config/app-config';
 import { openEventStore, openReadDatabase } from '../persistence/persistence.module';
+import { checkExport, readExport } from './export-file';
 
 type Log = (line: string) => void;
 
 /** How long restore tries for the views' writer lease before concluding a service holds it. */
 const LEASE_WAIT_MS = 2500;
 const PROGRESS_EVERY_MS = 1000;
-
-/** The events of an export file, checked line by line; blank lines are allowed (a trailing newline). */
-export async function* readExport(file: string): AsyncIterable<{ event: RecordedEvent; line: number }> {
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  let line = 0;
-  for await (const text of lines) {
-    line++;
-    if (text.trim() === '') continue;
-    yield { event: parseExportLine(text, line), line };
-  }
-}
-
-/** The whole file checked before anything is written: a damaged export is refused as a whole. */
-export async function checkExport(file: string): Promise<number> {
-  const checker = new ExportChecker();
-  for await (const { event, line } of readExport(file)) checker.check(event, line);
-  return checker.events;
-}
 
 /**
  * `annals restore FILE|-`: an export back into an EMPTY event store of either adapter, then the views built from
