@@ -86,8 +86,13 @@ async function createDigestTable(db: ViewDb, dialect: ReadDialect): Promise<void
   const sums = dialect === 'sqlite' ? 'acc BLOB NOT NULL' : 'hi NUMERIC NOT NULL, lo NUMERIC NOT NULL';
   await sql.raw(`CREATE TABLE IF NOT EXISTS ${TABLE} (physical TEXT PRIMARY KEY, row_count BIGINT NOT NULL, ${sums})`).execute(db);
   if (dialect === 'postgres') {
-    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'annals_digest_rows'`.execute(db);
-    // CREATE OR REPLACE by several replicas at once can fail on the catalog row: only when missing.
+    const { rows } = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'annals_digest_rows' AND pronamespace = current_schema()::regnamespace`.execute(
+      db,
+    );
+    // CREATE OR REPLACE by several replicas at once can fail on the catalog row: only when missing — from this
+    // schema (another schema's function, e.g. another Annals database on the same server, is not found by ours).
     if ((rows[0]?.n ?? 0) === 0) await sql.raw(PG_FUNCTION).execute(db);
   }
 }
