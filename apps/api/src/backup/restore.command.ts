@@ -56,6 +56,7 @@ async function restoreFile(config: AppConfig, file: string, name: string, log: L
       return 2;
     }
     let total: number;
+    const checking = performance.now();
     try {
       total = await checkExport(file);
     } catch (error) {
@@ -63,7 +64,8 @@ async function restoreFile(config: AppConfig, file: string, name: string, log: L
       log(`restore: ${name} is not a well-formed export of annals: ${error.message}. Nothing was written.`);
       return 1;
     }
-    log(`restore: ${name} holds a whole log of ${total} events; restoring them into ${target}`);
+    const checked = ((performance.now() - checking) / 1000).toFixed(2);
+    log(`restore: ${name} holds a whole log of ${total} events (checked in ${checked} s); restoring them into ${target}`);
     return await restoreChecked(config, store, file, total, log);
   } finally {
     await store.close();
