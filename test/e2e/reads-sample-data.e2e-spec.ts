@@ -1,5 +1,9 @@
 /* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectProblem", "expectStatus"] }] */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { useApp, waitCaughtUp, type Json } from './support-reads';
+
+const SAMPLE = join(__dirname, '..', '..', 'apps', 'api', 'sample-data', 'annals-sample.ndjson');
 
 const members = (answer: Json) => (answer.members as Json[]).map((m) => m.country as string);
 
@@ -128,12 +132,66 @@ describe('the sample dataset', () => {
     const history = details.history as Json[];
     const created = Date.parse(history[0]!.recordedAt);
     const corrected = Date.parse(history.find((h) => h.type === 'DevelopmentCorrected')!.recordedAt);
+    expect(created).toBeLessThan(corrected);
     const asKnownAt = new Date(corrected - 1).toISOString();
     const then = await ctx.w.items('/api/countries/CH/timeline', { kind: 'peace-summit', asKnownAt });
-    // Recorded in the same millisecond as its correction, it never stood uncorrected at any instant.
-    if (created < corrected)
-      expect(then.find((i) => i.developmentId === peace.developmentId)).toEqual(expect.objectContaining({ corrected: false }));
-    else expect(then.map((i) => i.developmentId)).not.toContain(peace.developmentId);
+    expect(then.find((i) => i.developmentId === peace.developmentId)).toEqual(expect.objectContaining({ corrected: false }));
+  });
+
+  it('is a recorded history: the peace summit reported on 16 June 2024 and corrected on the 17th and by the 18th', async () => {
+    const details = await ctx.w.ok(`/api/developments/${peace.developmentId}`);
+    const history = details.history as Json[];
+    expect(history.map((h) => [h.type, (h.recordedAt as string).slice(0, 10)])).toEqual([
+      ['PeaceSummitHeld', '2024-06-16'],
+      ['DevelopmentCorrected', '2024-06-17'],
+      ['DevelopmentCorrected', '2024-06-18'],
+    ]);
+    expect(details.summary).toMatch(/Rwanda/);
+    const first = await ctx.w.items('/api/countries/CH/timeline', { kind: 'peace-summit', asKnownAt: '2024-06-16T23:59:59Z' });
+    expect(first.find((i) => i.developmentId === peace.developmentId)).toEqual(expect.objectContaining({ corrected: false }));
+    expect(await ctx.w.ids('/api/countries/CH/timeline', { kind: 'peace-summit', asKnownAt: '2024-06-15T00:00:00Z' })).not.toContain(
+      peace.developmentId,
+    );
+  });
+
+  it('does not know, as known at 2024-07-01, that Belarus joined the SCO or that China took over its presidency', async () => {
+    const then = await ctx.w.ok('/api/organizations/SCO/members', { asOf: '2024-07-05', asKnownAt: '2024-07-01T00:00:00Z' });
+    expect(members(then)).not.toContain('BY');
+    expect(members(then)).toEqual(expect.arrayContaining(['CN', 'IN', 'IR', 'KZ', 'PK', 'RU']));
+    const known = await ctx.w.ok('/api/organizations/SCO/members', { asOf: '2024-07-05', asKnownAt: '2024-07-04T12:00:00Z' });
+    expect(members(known)).toContain('BY');
+    const timeline = await ctx.w.ids('/api/organizations/SCO/timeline', {
+      from: '2024-07',
+      to: '2024-07',
+      asKnownAt: '2024-07-01T00:00:00Z',
+    });
+    expect(timeline).toEqual([]);
+    expect(
+      await ctx.w.ids('/api/organizations/SCO/timeline', { from: '2024-07', to: '2024-07', asKnownAt: '2024-07-03T12:00:00Z' }),
+    ).toContain(xiPutin.developmentId);
+  });
+
+  it('is seeded by restoring the shipped export: the log is that file, event for event, recorded instants kept', async () => {
+    const shipped = readFileSync(SAMPLE, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Json);
+    const log = await ctx.app.call('GET', `/api/events?limit=${shipped.length}`);
+    expect(log.status).toBe(200);
+    expect(log.json).toEqual(shipped);
+    const instants = shipped.map((event) => Date.parse(event.recordedAt as string));
+    expect(instants).toEqual([...instants].sort((a, b) => a - b));
+    expect(new Date(instants[0]!).toISOString()).toBe('2024-05-01T08:00:00.000Z');
+    // New writes are stamped by the server clock, after the history.
+    const written = await ctx.app.call('POST', '/api/developments/summits', {
+      organization: 'SCO',
+      host: 'KG',
+      occurredOn: '2026-06-01',
+      title: 'A summit recorded now',
+      sources: [{ publisher: 'test' }],
+    });
+    expect(written.status).toBe(201);
+    expect(Date.parse(written.json.recordedAt as string)).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('gives every development in the dataset at least one source', async () => {

@@ -4,18 +4,26 @@ import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ALL_PROJECTIONS, ProjectionRunner } from '@annals/projections';
 import type { RunnerLease } from '@annals/read-store';
-import { toRawEvent } from './operations/operations.controller';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
 import { createApp } from './bootstrap';
 import { NdjsonImport } from './imports/ndjson-import';
 import { openEventStore, openReadDatabase } from './persistence/persistence.module';
+import { backupCommand } from './backup/backup.command';
+import { exitWhenFlushed } from './backup/cli-output';
+import { exportDevelopments, exportLog } from './backup/export.command';
+import { restoreCommand } from './backup/restore.command';
 
 const USAGE = `usage: annals <command>
   serve                 run the HTTP service (same as npm start)
   rebuild               rebuild every view from the event log (blue/green; run it with the service stopped,
                         or use POST /api/projections/rebuild on a running one)
   import FILE.ndjson    record developments from an NDJSON file, one a line
-  export                write the event log as NDJSON to stdout
+  export                write the whole event log as NDJSON to stdout (one event a line, the keys of GET /api/events)
+  export --developments write the current state of every development as import lines (retracted ones left out)
+  restore FILE|-        replay an export into an EMPTY event store (either adapter), then build the views
+                        (exit 2: the store is not empty; 1: the file is not a whole export; nothing written then)
+  backup DIR            consistent online copy of the embedded store into DIR (created; must be empty), while
+                        the service runs; serve it with DATA_DIR=DIR
   verify                rebuild into scratch tables and compare digests with the live views' maintained digests
                         and with a full scan of their rows (exit 1 on difference)
 Configuration comes from the same environment variables as the service (DATA_DIR, EVENT_STORE, READ_STORE, …).`;
@@ -68,7 +76,7 @@ async function withRunner(
 
 /** With API_KEYS configured, the admin commands need an admin key (and import a write key) in ANNALS_KEY. */
 function checkCliScope(config: AppConfig, command: string): string | undefined {
-  const needed = { rebuild: 'admin', export: 'admin', verify: 'admin', import: 'write' }[command];
+  const needed = { rebuild: 'admin', export: 'admin', verify: 'admin', import: 'write', restore: 'admin', backup: 'admin' }[command];
   if (!needed || config.apiKeys.length === 0) return undefined;
   const key = config.apiKeys.find((candidate) => candidate.key === config.cliKey);
   if (!key) return `annals ${command} needs ANNALS_KEY set to a key with the ${needed} scope (API_KEYS is configured)`;
@@ -123,13 +131,13 @@ async function main(argv: string[]): Promise<number> {
         { writesViews: 'verify' },
       );
     case 'export':
-      return withRunner(config, async (_runner, store) => {
-        for await (const event of store.readAll({ batchSize: 1000 })) {
-          if (!process.stdout.write(`${JSON.stringify(toRawEvent(event))}\n`))
-            await new Promise((resolve) => process.stdout.once('drain', resolve));
-        }
-        return 0;
-      });
+      return withRunner(config, (_runner, store) =>
+        args.includes('--developments') ? exportDevelopments(store, err) : exportLog(store, err),
+      );
+    case 'restore':
+      return restoreCommand(config, args, err);
+    case 'backup':
+      return backupCommand(config, args, err);
     case 'import': {
       const file = args[0];
       if (!file || !existsSync(file)) {
@@ -153,10 +161,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Exit only once stdout is flushed: process.exit() would cut off the end of an export going into a pipe.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (error: unknown) => {
     err(error instanceof ConfigError ? error.message : `annals: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    return exitWhenFlushed(1);
   },
 );

@@ -18,3 +18,5 @@ export * from './read-organizations/read-organizations.queries';
 export * from './writing/write-plan';
 export * from './writing/write-batch';
 export * from './writing/write-planner';
+export * from './restore-log/export-check';
+export * from './restore-log/restore-log';

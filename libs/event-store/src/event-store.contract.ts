@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DuplicateEventIdError, WrongExpectedRevisionError, type EventStore, type NewEvent, type RecordedEvent } from '@annals/application';
+import {
+  DuplicateEventIdError,
+  WrongExpectedRevisionError,
+  restoreLog,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from '@annals/application';
 
 export interface ContractFixture {
   readonly store: EventStore;
@@ -49,7 +56,38 @@ export interface ContractCapabilities {
    * development id, which also names the stream, so the difference never shows in Annals.
    */
   readonly eventIdsUniqueAcrossStreams: boolean;
+  /** A restored log keeps its positions (the store takes them as given), not only their order. */
+  readonly restoresPositions?: boolean;
 }
+
+/** An exported log: two streams interleaved, positions with gaps, recorded instants of the past, metadata of all kinds. */
+const exportedLog = (): RecordedEvent[] => {
+  const a = stream('restored-a');
+  const b = stream('restored-b');
+  const at = (day: number) => `2024-06-${String(day).padStart(2, '0')}T09:00:00.000Z`;
+  const rows: Array<[string, number, number]> = [
+    [a, 0, 1],
+    [a, 1, 1],
+    [b, 0, 2],
+    [a, 2, 3],
+    [b, 1, 3],
+    [b, 2, 16],
+    [a, 3, 17],
+  ];
+  return rows.map(([name, revision, day], index) => {
+    const eventId = randomUUID();
+    return {
+      position: BigInt(10 + index * 7),
+      stream: name,
+      revision: BigInt(revision),
+      eventId,
+      type: index % 2 === 0 ? 'ThingHappened' : 'ThingCorrected',
+      data: { developmentId: name, n: index, nested: { text: 'ünïcødé ✓', list: [1, null] } },
+      metadata: { eventId, recordedAt: at(day), schemaVersion: 1, actor: 'restorer', correlationId: `c-${index}` },
+      recordedAt: at(day),
+    };
+  });
+};
 
 export function describeEventStoreContract(
   adapterName: string,
@@ -231,6 +269,40 @@ export function describeEventStoreContract(
       await subscription.close();
       const afterClose = await collect(subscription);
       expect(afterClose).toEqual([]);
+    });
+
+    it(`[${adapterName}] restores an exported log: streams, revisions, ids, types, data, metadata and recordedAt, in order`, async () => {
+      const log = exportedLog();
+      const progress: number[] = [];
+      const result = await restoreLog(store, log, { batchSize: 3, onProgress: (n) => progress.push(n) });
+      expect(progress).toEqual([3, 6, 7]);
+      expect(result.events).toBe(7);
+      const read = await collect(store.readAll());
+      const withoutPositions = (events: RecordedEvent[]) => events.map(({ position: _position, ...rest }) => rest);
+      expect(withoutPositions(read)).toEqual(withoutPositions(log));
+      expect(read.map((e) => e.position)).toEqual([...read.map((e) => e.position)].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+      expect(new Set(read.map((e) => e.position)).size).toBe(read.length);
+      expect(result.position).toBe(read[read.length - 1]!.position);
+      if (capabilities.restoresPositions) expect(read.map((e) => e.position)).toEqual(log.map((e) => e.position));
+      // The restored streams go on from where the log left them.
+      const next = await store.append(log[6]!.stream, [event('After')], { expectedRevision: 3n });
+      expect(next.revision).toBe(4n);
+    });
+
+    it(`[${adapterName}] refuses to restore a stream that is not at the revision before the restored event`, async () => {
+      const log = exportedLog();
+      await store.append(log[0]!.stream, [event()], { expectedRevision: 'no-stream' });
+      await expect(restoreLog(store, log)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      expect(await store.readStream(log[0]!.stream)).toHaveLength(1);
+    });
+
+    it(`[${adapterName}] tells the last event of the log`, async () => {
+      if (!store.lastEvent) return expect(store.lastEvent).toBeUndefined();
+      expect(await store.lastEvent()).toBeUndefined();
+      const name = stream();
+      await store.append(name, [event('First'), event('Last')], { expectedRevision: 'no-stream' });
+      const last = await store.lastEvent();
+      expect(last).toEqual(expect.objectContaining({ stream: name, type: 'Last', revision: 1n, position: await store.headPosition() }));
     });
 
     it(`[${adapterName}] keeps every event across a reopen`, async () => {

@@ -88,9 +88,11 @@ async function createDigestTable(db: ViewDb, dialect: ReadDialect): Promise<void
   if (dialect === 'postgres') {
     const { rows } = await sql<{
       n: number;
-    }>`SELECT count(*)::int AS n FROM (SELECT to_regprocedure('annals_digest_rows()') AS f) p WHERE f IS NOT NULL`.execute(db);
-    // CREATE OR REPLACE by several replicas at once can fail on the catalog row: only when missing (on the search path:
-    // each schema of views has its own).
+    }>`SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'annals_digest_rows' AND pronamespace = current_schema()::regnamespace`.execute(
+      db,
+    );
+    // CREATE OR REPLACE by several replicas at once can fail on the catalog row: only when missing — from this
+    // schema (another schema's function, e.g. another Annals database on the same server, is not found by ours).
     if ((rows[0]?.n ?? 0) === 0) await sql.raw(PG_FUNCTION).execute(db);
   }
 }

@@ -36,6 +36,11 @@ export interface AppendResult {
   readonly position: bigint;
   /** True when the events were already stored: an idempotent retry that appended nothing. */
   readonly replayed?: boolean;
+  /**
+   * The `recordedAt` stored for the first event appended, when the store may have moved it forward (a log's
+   * recorded time never goes backwards: see SqliteEventStore). Absent: it is the one the writer gave.
+   */
+  readonly recordedAt?: string;
 }
 
 export interface ReadAllOptions {
@@ -78,6 +83,17 @@ export interface EventStore {
   subscribe(options?: SubscribeOptions): Subscription;
   /** Position of the last committed event, 0n when the log is empty. */
   headPosition(): Promise<bigint>;
+  /** The last event of the global log (undefined when the log is empty). */
+  lastEvent?(): Promise<RecordedEvent | undefined>;
+  /**
+   * Optional capability, for restoring an export into an empty store: writes the events as another log holds them
+   * — streams, revisions, ids, types, data, metadata and recordedAt — in their order, after everything the store
+   * holds, each stream continuing at exactly the revision given (else WrongExpectedRevisionError). A store that
+   * takes positions (SQLite) keeps the given ones and writes each call atomically; a server that assigns its own
+   * (KurrentDB) keeps their order, appending per stream. Answers the stored position of the last event. Stores without it are restored
+   * through `append` with exact expected revisions (see restoreLog).
+   */
+  restoreBatch?(events: readonly RecordedEvent[]): Promise<{ readonly position: bigint }>;
   /** True when the store answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -230,7 +230,8 @@ export function written(plan: WritePlan<unknown>, kind: string, events: readonly
     stream: plan.stream,
     revision: Number(result.revision),
     position: result.position.toString(),
-    recordedAt: String(events[0]!.metadata.recordedAt),
+    // The store may have moved it forward, so that recorded time never goes backwards across the log.
+    recordedAt: result.recordedAt ?? String(events[0]!.metadata.recordedAt),
     created: true,
   };
 }

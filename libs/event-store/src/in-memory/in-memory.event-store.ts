@@ -113,6 +113,10 @@ export class InMemoryEventStore implements EventStore {
     return Promise.resolve(BigInt(this.log.length));
   }
 
+  lastEvent(): Promise<RecordedEvent | undefined> {
+    return Promise.resolve(this.log[this.log.length - 1]);
+  }
+
   ping(): Promise<boolean> {
     return Promise.resolve(true);
   }

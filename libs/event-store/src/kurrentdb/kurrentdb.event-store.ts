@@ -18,6 +18,7 @@ import {
   DuplicateEventIdError,
   StoreUnavailableError,
   WrongExpectedRevisionError,
+  asNewEvent,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
@@ -185,16 +186,59 @@ export class KurrentDbEventStore implements EventStore {
     return subscription;
   }
 
-  /** The newest non-system event, found by reading $all backwards (the filter skips `$` types server-side). */
   async headPosition(): Promise<bigint> {
+    return (await this.lastEvent())?.position ?? 0n;
+  }
+
+  /** The newest non-system event, found by reading $all backwards (the filter skips `$` types server-side). */
+  async lastEvent(): Promise<RecordedEvent | undefined> {
     let from: ReadPosition = END;
     for (;;) {
       const page = await this.readAllPage(from, HEAD_SCAN_PAGE, true);
       const head = page.events[0];
-      if (head) return head.position;
-      if (page.received < HEAD_SCAN_PAGE || page.lastPosition === undefined) return 0n;
+      if (head) return head;
+      if (page.received < HEAD_SCAN_PAGE || page.lastPosition === undefined) return undefined;
       from = readPositionOf(page.lastPosition); // backward reads return the events before their position
     }
+  }
+
+  /**
+   * Restores an export in log order: one append per run of a stream's events, with the exact stream state the
+   * log implies, so the server refuses a stream that is not where the log says (the port's restore capability).
+   * Positions are the server's own; recorded time travels in the metadata. No read-back per append: the store was
+   * empty and every state is exact, so a success is the write.
+   */
+  async restoreBatch(events: readonly RecordedEvent[]): Promise<{ readonly position: bigint }> {
+    let position = 0n;
+    for (let start = 0; start < events.length;) {
+      const stream = events[start]!.stream;
+      let end = start + 1;
+      while (end < events.length && events[end]!.stream === stream) end++;
+      const run = events.slice(start, end);
+      const first = run[0]!.revision;
+      const expectedRevision: ExpectedRevision = first === 0n ? 'no-stream' : first - 1n;
+      let result;
+      try {
+        result = await this.client.appendToStream(
+          stream,
+          run.map((event) => eventDataOf(asNewEvent(event))),
+          {
+            streamState: streamStateOf(expectedRevision),
+            deadline: APPEND_DEADLINE_MS,
+          },
+        );
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError)
+          throw new WrongExpectedRevisionError(stream, expectedRevision, actualRevisionOf(error.actualState));
+        throw error;
+      }
+      const last = run[run.length - 1]!.revision;
+      if (result.nextExpectedRevision !== last)
+        throw new Error(`restoring ${stream}: the server put revision ${last} at ${result.nextExpectedRevision}`);
+      position = result.position?.commit ?? position;
+      start = end;
+    }
+    return { position: position === 0n ? await this.headPosition() : position };
   }
 
   async ping(): Promise<boolean> {

@@ -72,7 +72,10 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<Subscription>();
   private readonly statements;
   private readonly appendAll;
+  private readonly restoreAll;
   private busyBackoffMs = 0;
+  /** The newest recorded instant in the log, as of the running flush: no append is stored before it. */
+  private floor = { text: '', ms: Number.NEGATIVE_INFINITY };
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     // A short synchronous busy wait only: longer waits happen asynchronously in retryLater().
@@ -94,12 +97,21 @@ export class SqliteEventStore implements EventStore {
       ),
       readAfter: this.db.prepare<[bigint, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       head: this.db.prepare<[], { position: bigint | null }>('SELECT max(position) AS position FROM events'),
+      last: this.db.prepare<[], EventRow>('SELECT * FROM events ORDER BY position DESC LIMIT 1'),
+      lastRecordedAt: this.db.prepare<[], { recorded_at: string }>('SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1'),
+      restore: this.db.prepare(
+        'INSERT INTO events (position, stream, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
       savepoint: this.db.prepare('SAVEPOINT append_one'),
       release: this.db.prepare('RELEASE append_one'),
       rollbackTo: this.db.prepare('ROLLBACK TO append_one'),
     };
+    this.restoreAll = this.db.transaction((events: readonly RecordedEvent[]) => this.restoreRows(events));
     this.appendAll = this.db.transaction(
       (batch: PendingAppend[], outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }>) => {
+        // Read inside the write transaction: another process may have appended since our last flush.
+        const last = this.statements.lastRecordedAt.get()?.recorded_at;
+        this.floor = last === undefined ? { text: '', ms: Number.NEGATIVE_INFINITY } : { text: last, ms: Date.parse(last) };
         for (const pending of batch) outcomes.push(this.appendOne(pending));
       },
     );
@@ -196,23 +208,27 @@ export class SqliteEventStore implements EventStore {
       try {
         let revision = last === null ? -1n : last;
         let position = 0n;
+        let firstRecordedAt: string | undefined;
         const fallbackRecordedAt = new Date().toISOString();
         for (const event of events) {
           revision += 1n;
-          const recordedAt = typeof event.metadata.recordedAt === 'string' ? event.metadata.recordedAt : fallbackRecordedAt;
+          const given = typeof event.metadata.recordedAt === 'string' ? event.metadata.recordedAt : fallbackRecordedAt;
+          const { recordedAt, metadata } = this.notBeforeFloor(given, event.metadata);
           const info = statements.insert.run(
             stream,
             revision,
             event.eventId,
             event.type,
             JSON.stringify(event.data),
-            JSON.stringify(event.metadata),
+            JSON.stringify(metadata),
             recordedAt,
           );
           position = BigInt(info.lastInsertRowid);
+          firstRecordedAt ??= recordedAt;
         }
         if (atomic) statements.release.run();
-        return { ok: true, result: { revision, position } };
+        const moved = firstRecordedAt !== undefined && firstRecordedAt !== events[0]!.metadata.recordedAt;
+        return { ok: true, result: moved ? { revision, position, recordedAt: firstRecordedAt } : { revision, position } };
       } catch (error) {
         if (atomic) {
           statements.rollbackTo.run();
@@ -229,6 +245,70 @@ export class SqliteEventStore implements EventStore {
       }
     } catch (error) {
       return { ok: false, error };
+    }
+  }
+
+  /**
+   * Recorded time never goes backwards across the log: an event stamped before the newest one stored (a writer in
+   * another process, a batch decided before a single write committed, a log restored from a clock ahead of ours)
+   * is stored at that newest instant instead, in its metadata too, so every reader sees the same instant.
+   */
+  private notBeforeFloor(given: string, metadata: Record<string, unknown>): { recordedAt: string; metadata: Record<string, unknown> } {
+    const ms = Date.parse(given);
+    if (!(ms < this.floor.ms)) {
+      if (!Number.isNaN(ms)) this.floor = { text: given, ms };
+      return { recordedAt: given, metadata };
+    }
+    const recordedAt = this.floor.text;
+    return { recordedAt, metadata: typeof metadata.recordedAt === 'string' ? { ...metadata, recordedAt } : metadata };
+  }
+
+  /**
+   * Writes an export's events as they are, positions included, in one transaction (see the port). Refuses, with
+   * nothing of the batch written, an event at or below the head or a stream not at the revision before its event.
+   */
+  restoreBatch(events: readonly RecordedEvent[]): Promise<{ readonly position: bigint }> {
+    if (events.length === 0) return Promise.resolve({ position: this.statements.head.get()?.position ?? 0n });
+    try {
+      this.restoreAll.immediate(events);
+    } catch (error) {
+      if (isBusy(error))
+        return Promise.reject(new StoreUnavailableError('The event store is locked by another process; nothing was written'));
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    this.signal.notify();
+    return Promise.resolve({ position: events[events.length - 1]!.position });
+  }
+
+  private restoreRows(events: readonly RecordedEvent[]): void {
+    const statements = this.statements;
+    let head = statements.head.get()?.position ?? 0n;
+    const next = new Map<string, bigint>();
+    for (const event of events) {
+      if (event.position <= head) throw new Error(`restore: position ${event.position} is not after the store's ${head}`);
+      let due = next.get(event.stream);
+      if (due === undefined) {
+        const last = statements.lastRevision.get(event.stream)?.revision ?? null;
+        due = last === null ? 0n : last + 1n;
+      }
+      if (event.revision !== due)
+        throw new WrongExpectedRevisionError(
+          event.stream,
+          event.revision === 0n ? 'no-stream' : event.revision - 1n,
+          due === 0n ? 'no-stream' : due - 1n,
+        );
+      statements.restore.run(
+        event.position,
+        event.stream,
+        event.revision,
+        event.eventId,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        event.recordedAt,
+      );
+      next.set(event.stream, due + 1n);
+      head = event.position;
     }
   }
 
@@ -289,6 +369,11 @@ export class SqliteEventStore implements EventStore {
 
   headPosition(): Promise<bigint> {
     return Promise.resolve(this.statements.head.get()?.position ?? 0n);
+  }
+
+  lastEvent(): Promise<RecordedEvent | undefined> {
+    const row = this.statements.last.get();
+    return Promise.resolve(row ? toRecorded(row) : undefined);
   }
 
   /** Ready means writable: a locked file answers false, not a stale true. */
