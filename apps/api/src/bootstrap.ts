@@ -7,7 +7,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { AppLogger } from './http/app-logger';
 import { inspectJson } from './http/json-guard';
+import { logRequests, requestId } from './http/request-log';
 import { fieldErrors, titleOf, validationFailed, VALIDATOR_OPTIONS } from './http/problem';
 import { setUpOpenApi } from './openapi/openapi';
 
@@ -23,6 +25,9 @@ export async function createApp(
     trustProxy: true,
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 200 },
+    // Request ids: an incoming x-request-id is kept (when it is a plain token), else one is made.
+    requestIdHeader: false,
+    genReqId: requestId,
     // Malformed URLs and over-long parameters are answered as problems too.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
@@ -56,6 +61,7 @@ export async function createApp(
     },
   });
   const fastify = adapter.getInstance();
+  logRequests(fastify);
   // JSON through Fastify's own safe parser (it refuses __proto__), then a check for depth and prototype-named keys.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
@@ -81,7 +87,7 @@ export async function createApp(
     bodyParser: false,
     abortOnError: false,
   });
-  if (options.logger !== false) app.useLogger(app.get(Logger));
+  if (options.logger !== false) app.useLogger(new AppLogger(app.get(Logger)));
   else app.useLogger(false);
   app.useGlobalPipes(
     new ValidationPipe({

@@ -1522,6 +1522,8 @@ export interface operations {
                 headers: {
                     /** @description The development: `/api/developments/{developmentId}` */
                     Location?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1533,6 +1535,8 @@ export interface operations {
                 headers: {
                     /** @description The development: `/api/developments/{developmentId}` */
                     Location?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1542,6 +1546,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1555,6 +1561,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1567,6 +1575,8 @@ export interface operations {
             /** @description Forbidden: `FORBIDDEN` — the key's scope is too small */
             403: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1579,6 +1589,8 @@ export interface operations {
             /** @description Conflict: `IDEMPOTENCY_CONFLICT` — this id is already recorded with other content */
             409: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1591,6 +1603,8 @@ export interface operations {
             /** @description Content Too Large: `PAYLOAD_TOO_LARGE` — the body is larger than 1 MiB */
             413: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1603,6 +1617,8 @@ export interface operations {
             /** @description Unsupported Media Type: `UNSUPPORTED_MEDIA_TYPE` — the Content-Type is not accepted here */
             415: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1615,6 +1631,8 @@ export interface operations {
             /** @description Unprocessable Content: `UNKNOWN_ORGANIZATION` — the body names an organization that is not registered */
             422: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1628,6 +1646,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1641,6 +1661,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1653,6 +1675,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1679,6 +1703,8 @@ export interface operations {
                 headers: {
                     /** @description The development: `/api/developments/{developmentId}` */
                     Location?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1690,6 +1716,8 @@ export interface operations {
                 headers: {
                     /** @description The development: `/api/developments/{developmentId}` */
                     Location?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1699,6 +1727,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1712,6 +1742,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1724,6 +1756,8 @@ export interface operations {
             /** @description Forbidden: `FORBIDDEN` — the key's scope is too small */
             403: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1736,6 +1770,8 @@ export interface operations {
             /** @description Conflict: `IDEMPOTENCY_CONFLICT` — this id is already recorded with other content */
             409: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1748,6 +1784,8 @@ export interface operations {
             /** @description Content Too Large: `PAYLOAD_TOO_LARGE` — the body is larger than 1 MiB */
             413: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1760,6 +1798,8 @@ export interface operations {
             /** @description Unsupported Media Type: `UNSUPPORTED_MEDIA_TYPE` — the Content-Type is not accepted here */
             415: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1772,6 +1812,8 @@ export interface operations {
             /** @description Unprocessable Content: `UNKNOWN_ORGANIZATION` — the body names an organization that is not registered */
             422: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1785,6 +1827,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1798,6 +1842,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1810,6 +1856,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1836,6 +1884,8 @@ export interface operations {
                 headers: {
                     /** @description The development: `/api/developments/{developmentId}` */
                     Location?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1847,6 +1897,8 @@ export interface operations {
                 headers: {
                     /** @description The development: `/api/developments/{developmentId}` */
                     Location?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1856,6 +1908,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1869,6 +1923,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1881,6 +1937,8 @@ export interface operations {
             /** @description Forbidden: `FORBIDDEN` — the key's scope is too small */
             403: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1893,6 +1951,8 @@ export interface operations {
             /** @description Conflict: `IDEMPOTENCY_CONFLICT` — this id is already recorded with other content; `MEMBERSHIP_ALREADY_ACTIVE` — the country already holds this membership on the effective date; `MEMBERSHIP_NOT_ACTIVE` — the country does not hold this membership on that date; `PRESIDENCY_HOLDER_MISMATCH` — `from` did not hold the presidency on that date; `PRESIDENCY_CHAIN_BROKEN` — the handover contradicts the `from` of the next known handover; `PRESIDENCY_HOLDER_NOT_MEMBER` — `to` is not a full member on that date */
             409: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1905,6 +1965,8 @@ export interface operations {
             /** @description Content Too Large: `PAYLOAD_TOO_LARGE` — the body is larger than 1 MiB */
             413: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1917,6 +1979,8 @@ export interface operations {
             /** @description Unsupported Media Type: `UNSUPPORTED_MEDIA_TYPE` — the Content-Type is not accepted here */
             415: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1929,6 +1993,8 @@ export interface operations {
             /** @description Unprocessable Content: `UNKNOWN_ORGANIZATION` — the body names an organization that is not registered */
             422: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1942,6 +2008,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1955,6 +2023,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1967,6 +2037,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1993,6 +2065,8 @@ export interface operations {
                 headers: {
                     /** @description The development: `/api/developments/{developmentId}` */
                     Location?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2004,6 +2078,8 @@ export interface operations {
                 headers: {
                     /** @description The development: `/api/developments/{developmentId}` */
                     Location?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2013,6 +2089,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2026,6 +2104,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2038,6 +2118,8 @@ export interface operations {
             /** @description Forbidden: `FORBIDDEN` — the key's scope is too small */
             403: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2050,6 +2132,8 @@ export interface operations {
             /** @description Conflict: `IDEMPOTENCY_CONFLICT` — this id is already recorded with other content; `MEMBERSHIP_ALREADY_ACTIVE` — the country already holds this membership on the effective date; `MEMBERSHIP_NOT_ACTIVE` — the country does not hold this membership on that date; `PRESIDENCY_HOLDER_MISMATCH` — `from` did not hold the presidency on that date; `PRESIDENCY_CHAIN_BROKEN` — the handover contradicts the `from` of the next known handover; `PRESIDENCY_HOLDER_NOT_MEMBER` — `to` is not a full member on that date */
             409: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2062,6 +2146,8 @@ export interface operations {
             /** @description Content Too Large: `PAYLOAD_TOO_LARGE` — the body is larger than 1 MiB */
             413: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2074,6 +2160,8 @@ export interface operations {
             /** @description Unsupported Media Type: `UNSUPPORTED_MEDIA_TYPE` — the Content-Type is not accepted here */
             415: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2086,6 +2174,8 @@ export interface operations {
             /** @description Unprocessable Content: `UNKNOWN_ORGANIZATION` — the body names an organization that is not registered */
             422: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2099,6 +2189,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2112,6 +2204,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2124,6 +2218,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2150,6 +2246,8 @@ export interface operations {
                 headers: {
                     /** @description The development: `/api/developments/{developmentId}` */
                     Location?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2161,6 +2259,8 @@ export interface operations {
                 headers: {
                     /** @description The development: `/api/developments/{developmentId}` */
                     Location?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2170,6 +2270,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2183,6 +2285,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2195,6 +2299,8 @@ export interface operations {
             /** @description Forbidden: `FORBIDDEN` — the key's scope is too small */
             403: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2207,6 +2313,8 @@ export interface operations {
             /** @description Conflict: `IDEMPOTENCY_CONFLICT` — this id is already recorded with other content; `MEMBERSHIP_ALREADY_ACTIVE` — the country already holds this membership on the effective date; `MEMBERSHIP_NOT_ACTIVE` — the country does not hold this membership on that date; `PRESIDENCY_HOLDER_MISMATCH` — `from` did not hold the presidency on that date; `PRESIDENCY_CHAIN_BROKEN` — the handover contradicts the `from` of the next known handover; `PRESIDENCY_HOLDER_NOT_MEMBER` — `to` is not a full member on that date */
             409: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2219,6 +2327,8 @@ export interface operations {
             /** @description Content Too Large: `PAYLOAD_TOO_LARGE` — the body is larger than 1 MiB */
             413: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2231,6 +2341,8 @@ export interface operations {
             /** @description Unsupported Media Type: `UNSUPPORTED_MEDIA_TYPE` — the Content-Type is not accepted here */
             415: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2243,6 +2355,8 @@ export interface operations {
             /** @description Unprocessable Content: `UNKNOWN_ORGANIZATION` — the body names an organization that is not registered */
             422: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2256,6 +2370,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2269,6 +2385,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2281,6 +2399,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2307,6 +2427,8 @@ export interface operations {
                 headers: {
                     /** @description The development: `/api/developments/{developmentId}` */
                     Location?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2318,6 +2440,8 @@ export interface operations {
                 headers: {
                     /** @description The development: `/api/developments/{developmentId}` */
                     Location?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2327,6 +2451,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2340,6 +2466,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2352,6 +2480,8 @@ export interface operations {
             /** @description Forbidden: `FORBIDDEN` — the key's scope is too small */
             403: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2364,6 +2494,8 @@ export interface operations {
             /** @description Conflict: `IDEMPOTENCY_CONFLICT` — this id is already recorded with other content */
             409: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2376,6 +2508,8 @@ export interface operations {
             /** @description Content Too Large: `PAYLOAD_TOO_LARGE` — the body is larger than 1 MiB */
             413: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2388,6 +2522,8 @@ export interface operations {
             /** @description Unsupported Media Type: `UNSUPPORTED_MEDIA_TYPE` — the Content-Type is not accepted here */
             415: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2401,6 +2537,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2414,6 +2552,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2426,6 +2566,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2455,6 +2597,8 @@ export interface operations {
                 headers: {
                     /** @description The development: `/api/developments/{developmentId}` */
                     Location?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2464,6 +2608,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2477,6 +2623,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2489,6 +2637,8 @@ export interface operations {
             /** @description Forbidden: `FORBIDDEN` — the key's scope is too small */
             403: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2501,6 +2651,8 @@ export interface operations {
             /** @description Not Found: `DEVELOPMENT_NOT_FOUND` — no development has this id */
             404: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2513,6 +2665,8 @@ export interface operations {
             /** @description Conflict: `IDEMPOTENCY_CONFLICT` — this id is already recorded with other content; `DEVELOPMENT_RETRACTED` — the development is retracted; it cannot be corrected or retracted again; `NOTHING_TO_CORRECT` — the changes equal the current values; nothing was appended; `MEMBERSHIP_ALREADY_ACTIVE` — the country already holds this membership on the effective date; `MEMBERSHIP_NOT_ACTIVE` — the country does not hold this membership on that date; `PRESIDENCY_HOLDER_MISMATCH` — `from` did not hold the presidency on that date; `PRESIDENCY_CHAIN_BROKEN` — the handover contradicts the `from` of the next known handover; `PRESIDENCY_HOLDER_NOT_MEMBER` — `to` is not a full member on that date */
             409: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2525,6 +2679,8 @@ export interface operations {
             /** @description Content Too Large: `PAYLOAD_TOO_LARGE` — the body is larger than 1 MiB */
             413: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2537,6 +2693,8 @@ export interface operations {
             /** @description Unsupported Media Type: `UNSUPPORTED_MEDIA_TYPE` — the Content-Type is not accepted here */
             415: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2550,6 +2708,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2563,6 +2723,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2575,6 +2737,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2604,6 +2768,8 @@ export interface operations {
                 headers: {
                     /** @description The development: `/api/developments/{developmentId}` */
                     Location?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2613,6 +2779,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2626,6 +2794,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2638,6 +2808,8 @@ export interface operations {
             /** @description Forbidden: `FORBIDDEN` — the key's scope is too small */
             403: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2650,6 +2822,8 @@ export interface operations {
             /** @description Not Found: `DEVELOPMENT_NOT_FOUND` — no development has this id */
             404: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2662,6 +2836,8 @@ export interface operations {
             /** @description Conflict: `IDEMPOTENCY_CONFLICT` — this id is already recorded with other content; `DEVELOPMENT_RETRACTED` — the development is retracted; it cannot be corrected or retracted again; `MEMBERSHIP_ALREADY_ACTIVE` — the country already holds this membership on the effective date; `MEMBERSHIP_NOT_ACTIVE` — the country does not hold this membership on that date; `PRESIDENCY_HOLDER_MISMATCH` — `from` did not hold the presidency on that date; `PRESIDENCY_CHAIN_BROKEN` — the handover contradicts the `from` of the next known handover; `PRESIDENCY_HOLDER_NOT_MEMBER` — `to` is not a full member on that date */
             409: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2674,6 +2850,8 @@ export interface operations {
             /** @description Content Too Large: `PAYLOAD_TOO_LARGE` — the body is larger than 1 MiB */
             413: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2686,6 +2864,8 @@ export interface operations {
             /** @description Unsupported Media Type: `UNSUPPORTED_MEDIA_TYPE` — the Content-Type is not accepted here */
             415: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2699,6 +2879,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2712,6 +2894,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2724,6 +2908,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2752,6 +2938,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2761,6 +2949,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2774,6 +2964,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2786,6 +2978,8 @@ export interface operations {
             /** @description Not Found: `DEVELOPMENT_NOT_FOUND` — no development has this id */
             404: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2799,6 +2993,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2812,6 +3008,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2824,6 +3022,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2864,6 +3064,8 @@ export interface operations {
             /** @description A page of the timeline (`format=json`), or the whole timeline in the asked `format` */
             200: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2875,6 +3077,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2888,6 +3092,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2900,6 +3106,8 @@ export interface operations {
             /** @description Not Found: `ORGANIZATION_NOT_FOUND` — no organization has this code */
             404: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2913,6 +3121,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2926,6 +3136,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2938,6 +3150,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2978,6 +3192,8 @@ export interface operations {
             /** @description A page of the timeline (`format=json`), or the whole timeline in the asked `format` */
             200: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2989,6 +3205,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3002,6 +3220,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3015,6 +3235,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3028,6 +3250,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3040,6 +3264,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3082,6 +3308,8 @@ export interface operations {
             /** @description A page of the timeline (`format=json`), or the whole timeline in the asked `format` */
             200: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3093,6 +3321,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3106,6 +3336,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3119,6 +3351,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3132,6 +3366,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3144,6 +3380,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3186,6 +3424,8 @@ export interface operations {
             /** @description A page of the timeline (`format=json`), or the whole timeline in the asked `format` */
             200: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3197,6 +3437,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3210,6 +3452,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3223,6 +3467,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3236,6 +3482,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3248,6 +3496,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3273,6 +3523,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3282,6 +3534,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3295,6 +3549,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3308,6 +3564,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3321,6 +3579,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3333,6 +3593,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3359,6 +3621,8 @@ export interface operations {
                 headers: {
                     /** @description The organization: `/api/organizations/{code}` */
                     Location?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3368,6 +3632,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3381,6 +3647,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3393,6 +3661,8 @@ export interface operations {
             /** @description Forbidden: `FORBIDDEN` — the key's scope is too small */
             403: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3405,6 +3675,8 @@ export interface operations {
             /** @description Conflict: `IDEMPOTENCY_CONFLICT` — this id is already recorded with other content; `ORGANIZATION_EXISTS` — an organization with this code is already registered */
             409: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3417,6 +3689,8 @@ export interface operations {
             /** @description Content Too Large: `PAYLOAD_TOO_LARGE` — the body is larger than 1 MiB */
             413: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3429,6 +3703,8 @@ export interface operations {
             /** @description Unsupported Media Type: `UNSUPPORTED_MEDIA_TYPE` — the Content-Type is not accepted here */
             415: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3442,6 +3718,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3455,6 +3733,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3467,6 +3747,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3495,6 +3777,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3504,6 +3788,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3517,6 +3803,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3529,6 +3817,8 @@ export interface operations {
             /** @description Not Found: `ORGANIZATION_NOT_FOUND` — no organization has this code */
             404: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3542,6 +3832,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3555,6 +3847,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3567,6 +3861,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3595,6 +3891,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3604,6 +3902,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3617,6 +3917,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3629,6 +3931,8 @@ export interface operations {
             /** @description Not Found: `ORGANIZATION_NOT_FOUND` — no organization has this code */
             404: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3642,6 +3946,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3655,6 +3961,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3667,6 +3975,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3696,6 +4006,8 @@ export interface operations {
             /** @description Without `asOf`: an array of `PresidencyPeriodAnswer`; with `asOf`: one `PresidencyAnswer` */
             200: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3705,6 +4017,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3718,6 +4032,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3730,6 +4046,8 @@ export interface operations {
             /** @description Not Found: `ORGANIZATION_NOT_FOUND` — no organization has this code; `NOT_FOUND` — no such resource */
             404: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3743,6 +4061,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3756,6 +4076,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3768,6 +4090,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3796,6 +4120,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3805,6 +4131,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3818,6 +4146,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3831,6 +4161,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3844,6 +4176,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3856,6 +4190,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3882,6 +4218,8 @@ export interface operations {
             /** @description What became of each line */
             200: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3891,6 +4229,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3904,6 +4244,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3916,6 +4258,8 @@ export interface operations {
             /** @description Forbidden: `FORBIDDEN` — the key's scope is too small */
             403: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3928,6 +4272,8 @@ export interface operations {
             /** @description Content Too Large: `PAYLOAD_TOO_LARGE` — the body is larger than 1 MiB */
             413: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3940,6 +4286,8 @@ export interface operations {
             /** @description Unsupported Media Type: `UNSUPPORTED_MEDIA_TYPE` — the Content-Type is not accepted here */
             415: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3953,6 +4301,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3966,6 +4316,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3978,6 +4330,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3997,6 +4351,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4006,6 +4362,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4019,6 +4377,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4031,6 +4391,8 @@ export interface operations {
             /** @description Forbidden: `FORBIDDEN` — the key's scope is too small */
             403: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4044,6 +4406,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4057,6 +4421,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4069,6 +4435,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4091,6 +4459,8 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4100,6 +4470,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4113,6 +4485,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4125,6 +4499,8 @@ export interface operations {
             /** @description Forbidden: `FORBIDDEN` — the key's scope is too small */
             403: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4137,6 +4513,8 @@ export interface operations {
             /** @description Not Found: `NOT_FOUND` — no such resource */
             404: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4150,6 +4528,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4163,6 +4543,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4175,6 +4557,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4198,6 +4582,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4207,6 +4593,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4220,6 +4608,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4232,6 +4622,8 @@ export interface operations {
             /** @description Forbidden: `FORBIDDEN` — the key's scope is too small */
             403: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4245,6 +4637,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4258,6 +4652,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4270,6 +4666,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4289,6 +4687,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4298,6 +4698,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4310,6 +4712,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4329,6 +4733,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4338,6 +4744,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4351,6 +4759,8 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4363,6 +4773,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4387,6 +4799,8 @@ export interface operations {
             /** @description A stream of Server-Sent Events; `data:` is the development’s TimelineEntryAnswer as JSON */
             200: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4396,6 +4810,8 @@ export interface operations {
             /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
             400: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4409,6 +4825,8 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4422,6 +4840,8 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4434,6 +4854,8 @@ export interface operations {
             /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
             default: {
                 headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {

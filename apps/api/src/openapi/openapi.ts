@@ -21,6 +21,11 @@ const SCOPE_NOTE: Record<Scope, string> = {
   admin: 'With `API_KEYS` configured: a key with scope `admin`.',
 };
 
+const REQUEST_ID_HEADER = {
+  description: 'The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line',
+  schema: { type: 'string', example: '3f6c1d2e-8a4b-4c5d-9e7f-0a1b2c3d4e5f' },
+};
+
 /**
  * The OpenAPI document of every controller, completed where decorators cannot say it once for all: each
  * operation's security requirement follows from its scope, and any status it does not list is a problem too.
@@ -60,8 +65,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       const scope: Scope = typeof declared === 'string' && declared in SECURITY_BY_SCOPE ? (declared as Scope) : 'read';
       operation.security = SECURITY_BY_SCOPE[scope];
       operation.description = [operation.description, `**Access**: ${SCOPE_NOTE[scope]}`].filter(Boolean).join('\n\n');
+      for (const response of Object.values(operation.responses) as Array<{ headers?: Record<string, unknown> }>)
+        response.headers = { ...response.headers, 'X-Request-Id': REQUEST_ID_HEADER };
       operation.responses.default = {
         description: 'Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`)',
+        headers: { 'X-Request-Id': REQUEST_ID_HEADER },
         content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } },
       };
     }
