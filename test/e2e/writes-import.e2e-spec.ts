@@ -151,6 +151,44 @@ describe('NDJSON import', () => {
     expect((await allEvents(app)).filter((e) => e.data?.developmentId === id)).toHaveLength(1);
   });
 
+  it('records nothing when the same file is imported twice, and says so: lines with and without ids, corrections, retractions', async () => {
+    const organization = await freshOrganization(app);
+    const id = randomUUID();
+    const member = randomUUID();
+    const text = [
+      line('meeting', meeting({ id })),
+      line('meeting', meeting({ title: 'A meeting without an id' })),
+      line('summit', summit({ organization })),
+      line('membership-approval', approval({ organization, id: member })),
+      JSON.stringify({ kind: 'correction', developmentId: id, changes: { title: 'Corrected in the file' }, reason: 'wording' }),
+      JSON.stringify({ kind: 'correction', developmentId: member, changes: { title: 'Approval corrected' }, reason: 'wording' }),
+      JSON.stringify({ kind: 'retraction', developmentId: member, reason: 'never happened' }),
+    ].join('\n');
+    const first = await importing(text);
+    expect(first.json).toEqual(expect.objectContaining({ accepted: 7, alreadyRecorded: 0, rejected: [] }));
+    const before = await eventCount(app);
+    const second = await importing(text);
+    expect(second.status).toBe(200);
+    expect(second.json).toEqual(expect.objectContaining({ accepted: 0, alreadyRecorded: 7, rejected: [] }));
+    expect(await eventCount(app)).toBe(before);
+  });
+
+  it('decides each line against the earlier lines of the same request: an approval, then a second approval of the same member', async () => {
+    const organization = await freshOrganization(app);
+    const text = [
+      line('membership-approval', approval({ organization, country: 'KZ', occurredOn: '2001' })),
+      line('membership-approval', approval({ organization, country: 'KZ', occurredOn: '2005' })),
+      line('membership-ending', ending({ organization, country: 'KZ', occurredOn: '2010' })),
+      line('membership-ending', ending({ organization, country: 'KZ', occurredOn: '2011' })),
+    ].join('\n');
+    const response = await importing(text);
+    expect(response.json.accepted).toBe(2);
+    expect(response.json.rejected.map((r: { line: number; code: string }) => [r.line, r.code])).toEqual([
+      [2, 'MEMBERSHIP_ALREADY_ACTIVE'],
+      [4, 'MEMBERSHIP_NOT_ACTIVE'],
+    ]);
+  });
+
   it.each([
     ['application/json', { 'content-type': 'application/json' }],
     ['text/plain', { 'content-type': 'text/plain' }],

@@ -35,6 +35,7 @@ export type { VerifyResult } from './rebuilder';
 export class ProjectionRunner {
   private readonly runtimes: Runtime[];
   private readonly progressWaiters = new Set<() => void>();
+  private readonly progressListeners: Array<() => void> = [];
   private readonly live: LiveProcessor;
   private readonly rebuilder: Rebuilder;
   private stopped = false;
@@ -262,7 +263,13 @@ export class ProjectionRunner {
     return this.runtimes.map((runtime) => runtime.projection.name);
   }
 
+  /** Called after every change of position or status (the worker thread forwards them to the main thread). */
+  onProgress(listener: () => void): void {
+    this.progressListeners.push(listener);
+  }
+
   private notifyProgress(): void {
+    for (const listener of this.progressListeners) listener();
     const waiters = [...this.progressWaiters];
     this.progressWaiters.clear();
     for (const wake of waiters) wake();

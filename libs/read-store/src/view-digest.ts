@@ -86,8 +86,11 @@ async function createDigestTable(db: ViewDb, dialect: ReadDialect): Promise<void
   const sums = dialect === 'sqlite' ? 'acc BLOB NOT NULL' : 'hi NUMERIC NOT NULL, lo NUMERIC NOT NULL';
   await sql.raw(`CREATE TABLE IF NOT EXISTS ${TABLE} (physical TEXT PRIMARY KEY, row_count BIGINT NOT NULL, ${sums})`).execute(db);
   if (dialect === 'postgres') {
-    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'annals_digest_rows'`.execute(db);
-    // CREATE OR REPLACE by several replicas at once can fail on the catalog row: only when missing.
+    const { rows } = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM (SELECT to_regprocedure('annals_digest_rows()') AS f) p WHERE f IS NOT NULL`.execute(db);
+    // CREATE OR REPLACE by several replicas at once can fail on the catalog row: only when missing (on the search path:
+    // each schema of views has its own).
     if ((rows[0]?.n ?? 0) === 0) await sql.raw(PG_FUNCTION).execute(db);
   }
 }

@@ -4,12 +4,12 @@ import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { sql } from 'kysely';
 import { EVENT_STORE, type EventStore } from '@annals/application';
-import { ProjectionRunner } from '@annals/projections';
 import type { ReadDatabase } from '@annals/read-store';
 import { RequireScope } from '../access/require-scope.decorator';
 import { ApiProblems } from '../http/problem.docs';
 import { HealthAnswer } from './health.answers';
 import { READ_DATABASE } from '../persistence/persistence.module';
+import { Projections } from '../persistence/projections';
 
 /** A check that does not answer in time counts as down: readiness must answer during a partition. */
 const CHECK_TIMEOUT_MS = 2000;
@@ -29,7 +29,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_DATABASE) private readonly read: ReadDatabase,
-    private readonly runner: ProjectionRunner,
+    private readonly runner: Projections,
   ) {}
 
   @Get('live')

@@ -3,12 +3,13 @@ import {
   BatchAppendFailedError,
   StreamWriter,
   WritePlanner,
+  deterministicUuid,
   organizationDevelopmentId,
   type WriteContext,
   type WritePlan,
   type WriteResult,
 } from '@annals/application';
-import { DEVELOPMENT_KINDS, DomainError, type DevelopmentKind, type FieldError } from '@annals/domain';
+import { DEVELOPMENT_KINDS, DomainError, canonicalJson, type DevelopmentKind, type FieldError } from '@annals/domain';
 import { DevelopmentWrites } from '../developments/development-writes';
 import { CorrectionDto, RetractionDto } from '../developments/development.dtos';
 import { inspectJson } from '../http/json-guard';
@@ -120,16 +121,19 @@ export class NdjsonImport {
 
   private async plan(parsed: ParsedLine, context: WriteContext): Promise<WritePlan<unknown>> {
     const { kind, body } = parsed;
+    // A change's event id derives from the line: importing the same correction again finds it already recorded.
+    const eventId = () => deterministicUuid(`import:${kind}:${canonicalJson(body)}`);
     if (kind === 'correction') {
       const { developmentId, ...rest } = body;
       const id = String(developmentId).toLowerCase();
       const command = await this.writes.correctionCommand(id, validateAs(CorrectionDto, rest), context);
-      return this.planner.correct(command);
+      return { ...(await this.planner.correct(command)), eventId: eventId() };
     }
     if (kind === 'retraction') {
       const { developmentId, ...rest } = body;
       const id = String(developmentId).toLowerCase();
-      return this.planner.retract(this.writes.retractionCommand(id, validateAs(RetractionDto, rest).reason, context));
+      const plan = await this.planner.retract(this.writes.retractionCommand(id, validateAs(RetractionDto, rest).reason, context));
+      return { ...plan, eventId: eventId() };
     }
     if (!(DEVELOPMENT_KINDS as readonly string[]).includes(kind)) {
       throw new ProblemException('VALIDATION_FAILED', `kind must be one of ${DEVELOPMENT_KINDS.join(', ')}`, [

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { Subject, type Observable } from 'rxjs';
 import { EVENT_STORE, READ_STORE, type EventStore, type ReadStore, type Subscription, type TimelineEntry } from '@annals/application';
 import { isDevelopmentEvent } from '@annals/domain';
-import { ProjectionRunner } from '@annals/projections';
+import { Projections } from '../persistence/projections';
 
 /**
  * Follows the log from its head and announces each recorded, corrected or retracted development once the
@@ -18,7 +18,7 @@ export class LiveFeed implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_STORE) private readonly views: ReadStore,
-    private readonly runner: ProjectionRunner,
+    private readonly runner: Projections,
   ) {}
 
   get developments(): Observable<TimelineEntry> {

@@ -4,10 +4,10 @@ import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, 
 import { Transform } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { decodePosition, EVENT_STORE, type EventStore, type RecordedEvent } from '@annals/application';
-import { ProjectionRunner } from '@annals/projections';
 import { RequireScope } from '../access/require-scope.decorator';
 import { ProblemException } from '../http/problem';
 import { ApiProblems } from '../http/problem.docs';
+import { Projections } from '../persistence/projections';
 import { ProjectionAnswer, RawEventAnswer, RebuildAnswer } from './operations.answers';
 
 export class EventsQueryDto {
@@ -53,7 +53,7 @@ export class OperationsController {
   private rebuilding: Promise<void> | undefined;
 
   constructor(
-    private readonly runner: ProjectionRunner,
+    private readonly runner: Projections,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 

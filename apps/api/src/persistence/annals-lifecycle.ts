@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, StreamWriter, WritePlanner, registerBuiltInOrganizations, type EventStore } from '@annals/application';
-import { ProjectionRunner } from '@annals/projections';
 import type { ReadDatabase } from '@annals/read-store';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { NdjsonImport } from '../imports/ndjson-import';
 import { LiveFeed } from '../live/live-feed';
 import { READ_DATABASE } from './persistence.module';
+import { Projections } from './projections';
 
 /** The bundled sample dataset, found next to the compiled and the source tree alike. */
 export function sampleDataFile(): string | undefined {
@@ -31,7 +31,7 @@ export class AnnalsLifecycle implements OnApplicationBootstrap, OnApplicationShu
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_DATABASE) private readonly read: ReadDatabase,
-    private readonly runner: ProjectionRunner,
+    private readonly runner: Projections,
     private readonly writer: StreamWriter,
     private readonly planner: WritePlanner,
     private readonly importer: NdjsonImport,
@@ -43,7 +43,7 @@ export class AnnalsLifecycle implements OnApplicationBootstrap, OnApplicationShu
     const empty = (await this.store.headPosition()) === 0n;
     const system = { actor: 'annals', correlationId: 'bootstrap' };
     await registerBuiltInOrganizations(this.planner, this.writer, system);
-    this.runner.start();
+    await this.runner.start();
     await this.live.start();
     if (empty && this.config.sampleData) await this.importSample();
   }

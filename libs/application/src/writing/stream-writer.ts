@@ -25,6 +25,8 @@ export interface StreamEntry<S> {
   revision: bigint | undefined;
   /** The revision each development of the stream was created at: where an idempotent retry finds its answer. */
   readonly creations: Map<string, bigint>;
+  /** The revision of every other event by its id: where a repeated correction or retraction finds its answer. */
+  readonly changes: Map<string, bigint>;
 }
 
 const MAX_ATTEMPTS = 40;
@@ -80,10 +82,12 @@ export class StreamWriter {
     return this.locks.run(plan.stream, async () => {
       for (let attempt = 1; ; attempt++) {
         const entry = await this.catchUp(plan);
+        const done = plan.eventId === undefined ? undefined : entry.changes.get(plan.eventId);
+        if (done !== undefined) return this.original(plan, done, plan.kindOf(entry.state));
         const decided = plan.decide(entry.state);
         if (decided.length === 0) return this.original(plan, entry.creations.get(plan.developmentId), plan.kindOf(entry.state));
         const kind = plan.kindOf(entry.state);
-        const events = decided.map((event) => this.toNewEvent(event, plan.context));
+        const events = decided.map((event, index) => this.toNewEvent(event, plan.context, index === 0 ? plan.eventId : undefined));
         try {
           const result = await this.store.append(plan.stream, events, { expectedRevision: entry.revision ?? 'no-stream' });
           // A twin of this request (same deterministic ids) committed first: answer as its retry is answered.
@@ -109,7 +113,7 @@ export class StreamWriter {
       acquire: (stream) => this.locks.acquire(stream),
       catchUp: (plan) => this.catchUp(plan),
       evict: (stream) => this.cache.delete(stream),
-      toNewEvent: (event, context) => this.toNewEvent(event, context),
+      toNewEvent: (event, context, eventId) => this.toNewEvent(event, context, eventId),
       original: (plan, revision, kind) => this.original(plan, revision, kind),
       noteCreations: (stream, events) => this.noteCreations(stream, events),
       append: (stream, events, expectedRevision) => this.store.append(stream, events, { expectedRevision }),
@@ -123,6 +127,7 @@ export class StreamWriter {
       state: plan.initial(),
       revision: undefined,
       creations: new Map<string, bigint>(),
+      changes: new Map<string, bigint>(),
     };
     for (let page = 0; ; page++) {
       if (page > 0) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -131,7 +136,7 @@ export class StreamWriter {
       for (const event of events) {
         entry.state = plan.evolve(entry.state, event);
         entry.revision = event.revision;
-        if (isCreation(event.type)) entry.creations.set(String(event.data.developmentId), event.revision);
+        remember(entry, event, event.revision);
       }
       this.noteCreations(plan.stream, events);
       if (events.length < PAGE) break;
@@ -149,7 +154,7 @@ export class StreamWriter {
       for (const event of events) {
         entry.state = plan.evolve(entry.state, event);
         entry.revision = revision;
-        if (isCreation(event.type)) entry.creations.set(String(event.data.developmentId), revision);
+        remember(entry, event, revision);
         revision++;
       }
     } catch {
@@ -186,10 +191,10 @@ export class StreamWriter {
     };
   }
 
-  private toNewEvent(event: DomainEvent, context: WriteContext): NewEvent {
+  private toNewEvent(event: DomainEvent, context: WriteContext, given?: string): NewEvent {
     const developmentId = event.data.developmentId;
     // A creation's id derives from the development id: a retried creation can never be stored twice.
-    const eventId = isCreation(event.type) ? deterministicUuid(`${developmentId}:created`) : randomUUID();
+    const eventId = isCreation(event.type) ? deterministicUuid(`${developmentId}:created`) : (given ?? randomUUID());
     return {
       eventId,
       type: event.type,
@@ -204,6 +209,16 @@ export class StreamWriter {
       },
     };
   }
+}
+
+/** Indexes an event of the stream for idempotent answers. */
+export function remember(
+  entry: StreamEntry<unknown>,
+  event: { type: string; eventId: string; data: Record<string, unknown> },
+  revision: bigint,
+): void {
+  if (isCreation(event.type)) entry.creations.set(String(event.data.developmentId), revision);
+  else entry.changes.set(event.eventId, revision);
 }
 
 /** The answer to a write that appended `events` (the last of them at `result`). */

@@ -1,6 +1,6 @@
-import { isCreationType, type DomainEvent } from '@annals/domain';
+import type { DomainEvent } from '@annals/domain';
 import type { AppendResult, ExpectedRevision, NewEvent } from '../ports/event-store.port';
-import type { StreamEntry } from './stream-writer';
+import { remember, type StreamEntry } from './stream-writer';
 import type { WriteContext, WriteResult } from './write-context';
 import type { WritePlan } from './write-plan';
 
@@ -11,7 +11,7 @@ export interface BatchAccess {
   acquire(stream: string): Promise<() => void>;
   catchUp<S>(plan: WritePlan<S>): Promise<StreamEntry<S>>;
   evict(stream: string): void;
-  toNewEvent(event: DomainEvent, context: WriteContext): NewEvent;
+  toNewEvent(event: DomainEvent, context: WriteContext, eventId?: string): NewEvent;
   original(plan: WritePlan<unknown>, revision: bigint | undefined, kind: string): Promise<WriteResult>;
   /** Remembers where the batch's developments live, so later commands of the batch find them. */
   noteCreations(stream: string, events: readonly NewEvent[]): void;
@@ -75,18 +75,20 @@ export class WriteBatch {
   async add<S>(plan: WritePlan<S>): Promise<{ readonly answer: Promise<WriteResult> }> {
     const held = await this.hold(plan);
     const entry = held.entry as StreamEntry<S>;
-    const decided = plan.decide(entry.state);
     const kind = plan.kindOf(entry.state);
+    const done = plan.eventId === undefined ? undefined : entry.changes.get(plan.eventId);
+    if (done !== undefined) return { answer: this.wait(held, () => this.access.original(plan, done, kind)) };
+    const decided = plan.decide(entry.state);
     if (decided.length === 0) {
       // Already recorded, before the batch or earlier in it: answered from the store once the batch is in.
       const revision = entry.creations.get(plan.developmentId);
       return { answer: this.wait(held, () => this.access.original(plan, revision, kind)) };
     }
-    const events = decided.map((event) => this.access.toNewEvent(event, plan.context));
+    const events = decided.map((event, index) => this.access.toNewEvent(event, plan.context, index === 0 ? plan.eventId : undefined));
     for (const event of events) {
       entry.state = plan.evolve(entry.state, event);
       entry.revision = (entry.revision ?? -1n) + 1n;
-      if (isCreationType(event.type)) entry.creations.set(String(event.data.developmentId), entry.revision);
+      remember(entry, event, entry.revision);
     }
     held.events.push(...events);
     this.access.noteCreations(plan.stream, events);

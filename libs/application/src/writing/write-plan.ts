@@ -16,4 +16,9 @@ export interface WritePlan<S> {
   decide(state: S): DomainEvent[];
   /** The kind the answer names, read from the state the decision was made on. */
   kindOf(state: S): string;
+  /**
+   * The id the change's event gets, when the caller derives one (an imported correction): a command whose event
+   * is already in the stream was carried out before and is answered as such, appending nothing.
+   */
+  readonly eventId?: string;
 }

@@ -1,0 +1,156 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ProjectionStatus } from '@annals/application';
+import { ALL_PROJECTIONS, type VerifyResult } from '@annals/projections';
+import type { AppConfig } from '../config/app-config';
+import { Projections } from './projections';
+import type { FromWorker, RunnerMethod, RunnerState, RunnerWorkerData, ToWorker } from './runner.protocol';
+
+/** The compiled worker entry; from the TypeScript sources (jest), the built one (`npm run build`). */
+function workerFile(): string {
+  if (!__filename.endsWith('.ts')) return join(__dirname, 'runner.worker.js');
+  const root = join(__dirname, '..', '..', '..', '..');
+  const built = join(root, 'dist', relative(root, __dirname), 'runner.worker.js');
+  if (!existsSync(built)) throw new Error(`the projections worker is not built (${built}): run npm run build`);
+  return built;
+}
+
+interface Pending {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * The main thread's side of the projection runner: the surface the app uses, fed by the worker's messages.
+ * Position, health and the lease are known here at once (read-your-writes waits on them without a round
+ * trip); statuses, rebuilds and verifies are calls answered by the worker.
+ */
+export class ProjectionsWorker extends Projections {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private state: RunnerState = { position: 0n, healthy: true, active: false };
+  private readonly waiters = new Set<() => void>();
+  private stopped = false;
+  private exited = false;
+
+  constructor(
+    config: AppConfig,
+    private readonly logger: { log(message: string): void; error(message: string): void },
+  ) {
+    super();
+    this.worker = new Worker(workerFile(), { workerData: { config } satisfies RunnerWorkerData });
+    this.worker.on('message', (message: FromWorker) => this.receive(message));
+    this.worker.on('error', (error) => this.logger.error(`projections worker failed: ${error.message}`));
+    this.worker.on('exit', (code) => {
+      this.exited = true;
+      this.state = { ...this.state, healthy: this.stopped, active: false };
+      if (!this.stopped) this.logger.error(`projections worker exited (code ${code})`);
+      for (const pending of this.pending.values()) pending.reject(new Error('the projections worker exited'));
+      this.pending.clear();
+      this.wake();
+    });
+  }
+
+  private receive(message: FromWorker): void {
+    switch (message.type) {
+      case 'state':
+        this.state = { position: message.position, healthy: message.healthy, active: message.active };
+        return this.wake();
+      case 'log':
+        return message.level === 'error' ? this.logger.error(message.message) : this.logger.log(message.message);
+      case 'reply': {
+        const pending = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        if (message.ok) pending?.resolve(message.value);
+        else pending?.reject(new Error(message.error));
+        return;
+      }
+    }
+  }
+
+  private wake(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const wake of waiters) wake();
+  }
+
+  private call<T>(method: RunnerMethod, ...args: unknown[]): Promise<T> {
+    if (this.exited) return Promise.reject(new Error('the projections worker is not running'));
+    const id = ++this.nextId;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.postMessage({ type: 'call', id, method, args } satisfies ToWorker);
+    });
+  }
+
+  /** The main thread committed to the embedded log: the worker reads on without waiting for its poll. */
+  committed(): void {
+    if (!this.exited) this.worker.postMessage({ type: 'commit' } satisfies ToWorker);
+  }
+
+  init(): Promise<void> {
+    return this.call('init');
+  }
+
+  start(): Promise<void> {
+    return this.call('start');
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    // The worker stops its runner and closes its connections, then its thread ends; terminate is the backstop.
+    await this.call('stop').catch(() => undefined);
+    if (!this.exited) await this.worker.terminate();
+    this.wake();
+  }
+
+  get position(): bigint {
+    return this.state.position;
+  }
+
+  get healthy(): boolean {
+    return this.state.healthy;
+  }
+
+  get isActive(): boolean {
+    return this.state.active;
+  }
+
+  names(): string[] {
+    return ALL_PROJECTIONS.map((projection) => projection.name);
+  }
+
+  async waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.state.position < position) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || this.stopped) return false;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.min(remaining, 250));
+        const waiters = this.waiters;
+        function done() {
+          clearTimeout(timer);
+          waiters.delete(done);
+          resolve();
+        }
+        waiters.add(done);
+      });
+    }
+    return true;
+  }
+
+  statuses(): Promise<ProjectionStatus[]> {
+    return this.call('statuses');
+  }
+
+  rebuild(names?: readonly string[]): Promise<void> {
+    return this.call('rebuild', names);
+  }
+
+  verify(): Promise<VerifyResult[]> {
+    return this.call('verify');
+  }
+}

@@ -1,0 +1,19 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventStore } from '@annals/application';
+import { KurrentDbEventStore, SqliteEventStore } from '@annals/event-store';
+import { openPostgresReadDatabase, openSqliteReadDatabase, type ReadDatabase } from '@annals/read-store';
+import type { AppConfig } from '../config/app-config';
+
+/** The adapters behind the ports, chosen by configuration (no Nest here: the projections worker opens them too). */
+export function openEventStore(config: AppConfig): EventStore {
+  if (config.eventStore === 'kurrentdb') return new KurrentDbEventStore({ connectionString: config.kurrentDbUrl! });
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteEventStore({ filename: join(config.dataDir, 'events.db'), synchronous: config.sqliteSynchronous });
+}
+
+export function openReadDatabase(config: AppConfig): ReadDatabase {
+  if (config.readStore === 'postgres') return openPostgresReadDatabase(config.databaseUrl!);
+  mkdirSync(config.dataDir, { recursive: true });
+  return openSqliteReadDatabase(join(config.dataDir, 'views.db'));
+}
