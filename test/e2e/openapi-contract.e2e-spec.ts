@@ -232,6 +232,7 @@ describe('the OpenAPI document describes every live answer', () => {
     contract.check('GET', '/api/live', { status: response.status, headers: response.headers, text: '' });
     await response.body?.cancel();
     expect((await call(app, 'GET', '/api/live?country=XYZW')).status).toBe(400);
+    expect((await call(app, 'GET', '/api/live?organization=NOPE')).status).toBe(404);
   });
 
   it('access: 401 without a key, 403 with too small a scope, 429 over the rate limit', async () => {

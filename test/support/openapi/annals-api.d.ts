@@ -524,8 +524,18 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Server-Sent Events: one event per recorded, corrected or retracted development, once the views include it
-         * @description **Access**: With `API_KEYS` configured: public unless `PUBLIC_READS=false`, then any key (scope `read` or more).
+         * Live developments as Server-Sent Events, resumable with Last-Event-ID
+         * @description Server-Sent Events, one per recorded, corrected or retracted development once the views include it:
+         *
+         *     - `event:` `recorded` | `corrected` | `retracted`
+         *     - `id:` the log position of the event it reports (unique, increasing)
+         *     - `data:` the development's `TimelineEntryAnswer` as JSON, as that event left it
+         *
+         *     Heartbeats are SSE comments (`: heartbeat`), with no id. A client reconnecting with `Last-Event-ID` (as every EventSource does) first receives every matching event after that position, in order — also those recorded while it was away or before a restart — then the live ones: no gap, no duplicate.
+         *
+         *     `organization` and `country` keep the events of that organization's or country's timeline; an unknown organization is 404, like its timeline.
+         *
+         *     **Access**: With `API_KEYS` configured: public unless `PUBLIC_READS=false`, then any key (scope `read` or more).
          */
         get: operations["followLive"];
         put?: never;
@@ -4790,13 +4800,16 @@ export interface operations {
                 /** @description ISO 3166-1 alpha-2 or alpha-3 */
                 country?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Resume after this log position (the last `id:` received) */
+                "Last-Event-ID"?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A stream of Server-Sent Events; `data:` is the development’s TimelineEntryAnswer as JSON */
+            /** @description A stream of Server-Sent Events */
             200: {
                 headers: {
                     /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
@@ -4804,6 +4817,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example event: recorded
+                     *     id: 82
+                     *     data: {"developmentId":"d8bc22be-5287-4107-a939-0c3dc8188dc4","kind":"meeting","occurredOn":"2024-07-03",…}
+                     *
+                     *     : heartbeat
+                     */
                     "text/event-stream": string;
                 };
             };
@@ -4836,6 +4856,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not Found: `ORGANIZATION_NOT_FOUND` — no organization has this code */
+            404: {
+                headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /** @enum {string} */
+                        code?: "ORGANIZATION_NOT_FOUND";
+                    };
+                };
+            };
             /** @description Too Many Requests: `RATE_LIMITED` — more than RATE_LIMIT requests a minute (see Retry-After) */
             429: {
                 headers: {
@@ -4848,6 +4882,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `STORE_UNAVAILABLE` — a store is unavailable; nothing was written (see Retry-After) */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /** @enum {string} */
+                        code?: "STORE_UNAVAILABLE";
                     };
                 };
             };
