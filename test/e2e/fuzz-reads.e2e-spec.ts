@@ -320,7 +320,8 @@ function judgeValue(type: ParamType, value: string, head: bigint): V {
     case 'after':
       if (!/^\d{1,19}$/.test(value)) return value === '' ? 'unsure' : 'invalid';
       if (BigInt(value) > 9223372036854775807n) return 'invalid';
-      return type === 'position' && BigInt(value) > head ? 'behind' : 'valid';
+      // A position beyond the end of the log is refused at once: no write answered it.
+      return type === 'position' && BigInt(value) > head ? 'invalid' : 'valid';
     case 'org':
       // Whether a search for an unknown organization is an empty answer, a 400 or a 404 is not said.
       return target.organizations.has(value.toUpperCase()) ? 'valid' : 'unsure';

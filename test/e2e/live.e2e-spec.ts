@@ -1,7 +1,7 @@
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /** Reads Server-Sent Events until `count` events named `name` arrived. */
-async function collectEvents(url: string, name: string, count: number, signal: AbortSignal): Promise<unknown[]> {
+async function collectEvents(url: string, names: string[], count: number, signal: AbortSignal): Promise<unknown[]> {
   const response = await fetch(url, { headers: { accept: 'text/event-stream' }, signal });
   expect(response.headers.get('content-type')).toContain('text/event-stream');
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -15,7 +15,7 @@ async function collectEvents(url: string, name: string, count: number, signal: A
     buffer = blocks.pop() ?? '';
     for (const block of blocks) {
       const lines = block.split('\n');
-      if (!lines.includes(`event: ${name}`)) continue;
+      if (!names.some((name) => lines.includes(`event: ${name}`))) continue;
       found.push(
         JSON.parse(
           lines
@@ -39,9 +39,9 @@ describe('live updates over Server-Sent Events', () => {
     await app.close();
   });
 
-  it('sends a development event for each recorded and corrected development, filtered by country', async () => {
+  it('sends a recorded and a corrected event for each recorded and corrected development, filtered by country', async () => {
     const abort = new AbortController();
-    const received = collectEvents(`${app.url}/api/live?country=KZ`, 'development', 2, abort.signal);
+    const received = collectEvents(`${app.url}/api/live?country=KZ`, ['recorded', 'corrected'], 2, abort.signal);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const elsewhere = await app.call('POST', '/api/developments/meetings', {
       occurredOn: '2024-05-01',

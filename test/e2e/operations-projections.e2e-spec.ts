@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Projections } from '../../apps/api/src/persistence/projections';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { digests, expectProblem, expectStatus, projections, sleep, useApp, waitCaughtUp, Writer, type Json } from './support-reads';
 
@@ -280,7 +281,7 @@ describe('the raw event log', () => {
 describe('read-your-writes', () => {
   const ctx = useApp({ MIN_POSITION_WAIT_MS: '200' });
 
-  it('answers 503 with Retry-After when the views do not reach minPosition within the wait', async () => {
+  it('answers 400 at once for a minPosition beyond the end of the log', async () => {
     const far = '999999999999';
     for (const path of [
       '/api/countries/FR/timeline',
@@ -292,10 +293,9 @@ describe('read-your-writes', () => {
     ]) {
       const started = Date.now();
       const response = await ctx.app.call('GET', `${path}?minPosition=${far}`);
-      expectProblem(response, 503);
-      expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
-      expect(Date.now() - started).toBeLessThan(3000);
+      expectProblem(response, 400);
+      expect(response.json.errors).toEqual([expect.objectContaining({ field: 'minPosition' })]);
+      expect(Date.now() - started).toBeLessThan(150);
     }
   });
 
@@ -305,6 +305,20 @@ describe('read-your-writes', () => {
     expectStatus(response, 200);
     expect(response.json.items.map((i: Json) => i.developmentId)).toEqual([write.developmentId]);
     expectProblem(await ctx.app.call('GET', '/api/countries/FR/timeline?minPosition=not-a-position'), 400);
+  });
+
+  // Last in this app: it stops the projections.
+  it('answers 503 with Retry-After when the views do not reach minPosition within the wait', async () => {
+    await ctx.app.app.get(Projections).stop();
+    const write = await ctx.w.meeting('2024-02-01', 'Unseen', ['FR', 'ES']);
+    for (const path of ['/api/countries/FR/timeline', '/api/organizations/SCO/members', '/api/organizations', '/api/developments']) {
+      const started = Date.now();
+      const response = await ctx.app.call('GET', `${path}?minPosition=${write.position}`);
+      expectProblem(response, 503);
+      expect(response.json.code).toBe('VIEWS_BEHIND');
+      expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(Date.now() - started).toBeLessThan(3000);
+    }
   });
 });
 

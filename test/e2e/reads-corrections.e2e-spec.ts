@@ -52,9 +52,11 @@ describe('corrected and retracted facts', () => {
     const t1 = await instantBetween();
     await w.correct(approval.developmentId, { occurredOn: '2019-06-01' });
     expect(countries(await members('TTD', { asOf: '2019-03-01' }))).toEqual([]);
-    expect(await members('TTD', { asOf: '2019-06-01' })).toEqual([expect.objectContaining({ country: 'SN', since: '2019-06-01' })]);
+    expect(await members('TTD', { asOf: '2019-06-01' })).toEqual([
+      expect.objectContaining({ country: 'SN', name: 'Senegal', since: '2019-06-01' }),
+    ]);
     expect(await members('TTD', { asOf: '2019-03-01', asKnownAt: t1 })).toEqual([
-      expect.objectContaining({ country: 'SN', since: '2019-01-01' }),
+      expect.objectContaining({ country: 'SN', name: 'Senegal', since: '2019-01-01' }),
     ]);
   });
 
@@ -64,7 +66,9 @@ describe('corrected and retracted facts', () => {
     const approval = await w.approval('TTF', 'GH', '2023-08-24', { effectiveOn: '2024-01-01' });
     await w.correct(approval.developmentId, { effectiveOn: '2024-03' });
     expect(countries(await members('TTF', { asOf: '2024-02-29' }))).toEqual([]);
-    expect(await members('TTF', { asOf: '2024-03-01' })).toEqual([expect.objectContaining({ country: 'GH', since: '2024-03' })]);
+    expect(await members('TTF', { asOf: '2024-03-01' })).toEqual([
+      expect.objectContaining({ country: 'GH', name: 'Ghana', since: '2024-03' }),
+    ]);
   });
 
   it('counts a membership again once its ending is retracted', async () => {
@@ -86,12 +90,16 @@ describe('corrected and retracted facts', () => {
     const t1 = await instantBetween();
     await w.retract(last.developmentId);
     expect(await w.ok('/api/organizations/TTH/presidencies')).toEqual([
-      { country: 'AO', from: '2010', to: '2012' },
-      { country: 'BW', from: '2012', to: null },
+      { country: 'AO', name: 'Angola', from: '2010', to: '2012' },
+      { country: 'BW', name: 'Botswana', from: '2012', to: null },
     ]);
-    expect(await w.ok('/api/organizations/TTH/presidencies', { asOf: '2015' })).toEqual({ country: 'BW', since: '2012' });
-    expect(await w.ok('/api/organizations/TTH/presidencies', { asOf: '2015', asKnownAt: t1 })).toEqual({ country: 'MZ', since: '2014' });
-    expect((await w.ok('/api/organizations/TTH')).presidency).toEqual({ country: 'BW', since: '2012' });
+    expect(await w.ok('/api/organizations/TTH/presidencies', { asOf: '2015' })).toEqual({ country: 'BW', name: 'Botswana', since: '2012' });
+    expect(await w.ok('/api/organizations/TTH/presidencies', { asOf: '2015', asKnownAt: t1 })).toEqual({
+      country: 'MZ',
+      name: 'Mozambique',
+      since: '2014',
+    });
+    expect((await w.ok('/api/organizations/TTH')).presidency).toEqual({ country: 'BW', name: 'Botswana', since: '2012' });
     expectProblem(await w.get('/api/organizations/TTH/presidencies', { asOf: '2009' }), 404);
   });
 
@@ -102,9 +110,13 @@ describe('corrected and retracted facts', () => {
     const second = await w.handover('TTG', 'NA', 'ZM', '2021-07-04');
     await w.correct(second.developmentId, { occurredOn: '2021-07-05' });
     expect(await w.ok('/api/organizations/TTG/presidencies')).toEqual([
-      { country: 'NA', from: '2020-01', to: '2021-07-05' },
-      { country: 'ZM', from: '2021-07-05', to: null },
+      { country: 'NA', name: 'Namibia', from: '2020-01', to: '2021-07-05' },
+      { country: 'ZM', name: 'Zambia', from: '2021-07-05', to: null },
     ]);
-    expect(await w.ok('/api/organizations/TTG/presidencies', { asOf: '2021-07-04' })).toEqual({ country: 'NA', since: '2020-01' });
+    expect(await w.ok('/api/organizations/TTG/presidencies', { asOf: '2021-07-04' })).toEqual({
+      country: 'NA',
+      name: 'Namibia',
+      since: '2020-01',
+    });
   });
 });

@@ -76,14 +76,18 @@ describe('the sample dataset', () => {
   });
 
   it('gives the SCO presidency to China from 2024-07-04 and to Kazakhstan before', async () => {
-    expect(await ctx.w.ok('/api/organizations/SCO/presidencies', { asOf: '2024-07-05' })).toEqual({ country: 'CN', since: '2024-07-04' });
+    expect(await ctx.w.ok('/api/organizations/SCO/presidencies', { asOf: '2024-07-05' })).toEqual({
+      country: 'CN',
+      name: 'China',
+      since: '2024-07-04',
+    });
     expect(await ctx.w.ok('/api/organizations/SCO/presidencies', { asOf: '2024-07-01' })).toEqual(
       expect.objectContaining({ country: 'KZ' }),
     );
     const chain = (await ctx.w.ok('/api/organizations/SCO/presidencies')) as Json[];
     const kz = chain.findIndex((p) => p.country === 'KZ' && p.to === '2024-07-04');
     expect(kz).toBeGreaterThanOrEqual(0);
-    expect(chain[kz + 1]).toEqual(expect.objectContaining({ country: 'CN', from: '2024-07-04' }));
+    expect(chain[kz + 1]).toEqual(expect.objectContaining({ country: 'CN', name: 'China', from: '2024-07-04' }));
     const starts = chain.map((p) => p.from as string);
     expect(starts).toEqual([...starts].sort());
   });
@@ -209,11 +213,15 @@ describe('the sample dataset', () => {
     const list = (await ctx.w.ok('/api/organizations')) as Json[];
     const sco = list.find((o) => o.code === 'SCO')!;
     expect(sco).toEqual(
-      expect.objectContaining({ wikidataId: 'Q485207', memberCount: 10, presidency: { country: 'KG', since: '2025-09-01' } }),
+      expect.objectContaining({
+        wikidataId: 'Q485207',
+        memberCount: 10,
+        presidency: { country: 'KG', name: 'Kyrgyzstan', since: '2025-09-01' },
+      }),
     );
     expect(list.find((o) => o.code === 'BRICS')).toEqual(expect.objectContaining({ wikidataId: 'Q243630' }));
     const detail = await ctx.w.ok('/api/organizations/SCO');
     expect(members(detail)).toEqual(expect.arrayContaining(['BY', 'CN', 'RU', 'KZ']));
-    expect(detail.presidency).toEqual({ country: 'KG', since: '2025-09-01' });
+    expect(detail.presidency).toEqual({ country: 'KG', name: 'Kyrgyzstan', since: '2025-09-01' });
   });
 });

@@ -228,18 +228,18 @@ describe('members, presidencies and memberships as of a date', () => {
 
   it('lists presidencies chronologically, whatever order they were recorded in', async () => {
     expect(await ctx.w.ok('/api/organizations/TTP/presidencies')).toEqual([
-      { country: 'KZ', from: '2023-07-04', to: '2024-07-04' },
-      { country: 'CN', from: '2024-07-04', to: '2025-09' },
-      { country: 'KG', from: '2025-09', to: null },
+      { country: 'KZ', name: 'Kazakhstan', from: '2023-07-04', to: '2024-07-04' },
+      { country: 'CN', name: 'China', from: '2024-07-04', to: '2025-09' },
+      { country: 'KG', name: 'Kyrgyzstan', from: '2025-09', to: null },
     ]);
   });
 
   it.each([
-    ['2023-07-04', { country: 'KZ', since: '2023-07-04' }],
-    ['2024-07-03', { country: 'KZ', since: '2023-07-04' }],
-    ['2024-07-04', { country: 'CN', since: '2024-07-04' }],
-    ['2024-07-05', { country: 'CN', since: '2024-07-04' }],
-    ['2025-09-15', { country: 'KG', since: '2025-09' }],
+    ['2023-07-04', { country: 'KZ', name: 'Kazakhstan', since: '2023-07-04' }],
+    ['2024-07-03', { country: 'KZ', name: 'Kazakhstan', since: '2023-07-04' }],
+    ['2024-07-04', { country: 'CN', name: 'China', since: '2024-07-04' }],
+    ['2024-07-05', { country: 'CN', name: 'China', since: '2024-07-04' }],
+    ['2025-09-15', { country: 'KG', name: 'Kyrgyzstan', since: '2025-09' }],
   ])('answers who held the presidency on %s', async (asOf, expected) => {
     expect(await ctx.w.ok('/api/organizations/ttp/presidencies', { asOf })).toEqual(expected);
   });
@@ -250,10 +250,10 @@ describe('members, presidencies and memberships as of a date', () => {
 
   it("lists a country's memberships as of a date", async () => {
     const on = async (asOf: string) => (await ctx.w.ok('/api/countries/KAZ/memberships', { asOf })) as Json[];
-    expect(await on('2019-12-31')).toEqual([{ organization: 'TTM', status: 'member', since: '2001-06-15' }]);
+    expect(await on('2019-12-31')).toEqual([{ organization: 'TTM', name: 'Test organization TTM', status: 'member', since: '2001-06-15' }]);
     expect(await on('2020-01-01')).toEqual([
-      { organization: 'TTM', status: 'member', since: '2001-06-15' },
-      { organization: 'TTP', status: 'member', since: '2020' },
+      { organization: 'TTM', name: 'Test organization TTM', status: 'member', since: '2001-06-15' },
+      { organization: 'TTP', name: 'Test organization TTP', status: 'member', since: '2020' },
     ]);
     expect(await on('2000')).toEqual([]);
     expect((await ctx.w.ok('/api/countries/uz/memberships', { asOf: '2023-05-01' })) as Json[]).toEqual([]);
@@ -268,14 +268,20 @@ describe('members, presidencies and memberships as of a date', () => {
       expect.objectContaining({ name: expect.any(String), wikidataId: 'Q485207', memberCount: 0, presidency: null }),
     );
     expect(byCode.TTM).toEqual(expect.objectContaining({ code: 'TTM', name: 'Test organization TTM', memberCount: 4 }));
-    expect(byCode.TTP).toEqual(expect.objectContaining({ memberCount: 1, presidency: { country: 'KG', since: '2025-09' } }));
+    expect(byCode.TTP).toEqual(
+      expect.objectContaining({ memberCount: 1, presidency: { country: 'KG', name: 'Kyrgyzstan', since: '2025-09' } }),
+    );
     expect(byCode.TTK).toEqual(expect.objectContaining({ memberCount: 1, presidency: null }));
   });
 
   it('answers one organization with its current members and presidency', async () => {
     const ttp = await ctx.w.ok('/api/organizations/ttp');
     expect(ttp).toEqual(
-      expect.objectContaining({ code: 'TTP', name: 'Test organization TTP', presidency: { country: 'KG', since: '2025-09' } }),
+      expect.objectContaining({
+        code: 'TTP',
+        name: 'Test organization TTP',
+        presidency: { country: 'KG', name: 'Kyrgyzstan', since: '2025-09' },
+      }),
     );
     expect(ttp.members).toEqual([{ country: 'KZ', name: 'Kazakhstan', status: 'member', since: '2020' }]);
     const ttm = await ctx.w.ok('/api/organizations/TTM');

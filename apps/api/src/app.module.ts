@@ -65,7 +65,8 @@ export class AppModule {
             level: config.logLevel,
             // Keys never reach the logs.
             redact: ['req.headers.authorization', 'req.headers.cookie'],
-            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+            // One line per request comes from the HTTP layer's own hook (http/request-log.ts), for every route.
+            autoLogging: false,
           },
         }),
         CqrsModule.forRoot(),

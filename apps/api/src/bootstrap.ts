@@ -1,15 +1,17 @@
-import { ValidationPipe, type INestApplication, type Type } from '@nestjs/common';
+import { ValidationPipe, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { AppLogger } from './http/app-logger';
 import { inspectJson } from './http/json-guard';
+import { logRequests, requestId } from './http/request-log';
 import { fieldErrors, titleOf, validationFailed, VALIDATOR_OPTIONS } from './http/problem';
+import { setUpOpenApi } from './openapi/openapi';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -23,6 +25,9 @@ export async function createApp(
     trustProxy: true,
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 200 },
+    // Request ids: an incoming x-request-id is kept (when it is a plain token), else one is made.
+    requestIdHeader: false,
+    genReqId: requestId,
     // Malformed URLs and over-long parameters are answered as problems too.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
@@ -56,6 +61,7 @@ export async function createApp(
     },
   });
   const fastify = adapter.getInstance();
+  logRequests(fastify);
   // JSON through Fastify's own safe parser (it refuses __proto__), then a check for depth and prototype-named keys.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
@@ -67,6 +73,8 @@ export async function createApp(
       done(null, value);
     });
   });
+  // Bodies are JSON (or NDJSON for the import): plain text is refused with 415 instead of reaching validation as a string.
+  fastify.removeContentTypeParser('text/plain');
   // NDJSON bodies arrive as text; the import reads them line by line. The 1 MiB limit holds for them too.
   fastify.addContentTypeParser(
     ['application/x-ndjson', 'application/ndjson'],
@@ -79,7 +87,7 @@ export async function createApp(
     bodyParser: false,
     abortOnError: false,
   });
-  if (options.logger !== false) app.useLogger(app.get(Logger));
+  if (options.logger !== false) app.useLogger(new AppLogger(app.get(Logger)));
   else app.useLogger(false);
   app.useGlobalPipes(
     new ValidationPipe({
@@ -93,19 +101,4 @@ export async function createApp(
   app.enableShutdownHooks();
   setUpOpenApi(app);
   return app;
-}
-
-function setUpOpenApi(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Annals')
-      .setDescription(
-        'An event-sourced timeline of international relations: record developments with their sources, correct them, and read timelines as of any date and as known at any instant.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -368,13 +368,20 @@ describe('docker/Dockerfile (API image)', () => {
   const build = stages.find((stage) => stage.name === 'build') ?? stages[0]!;
   const all = (stage: typeof runtime, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
 
-  it('builds and runs on Debian (glibc) Node 20, never on alpine/musl', () => {
+  it('builds and runs on Debian (glibc) Node 24 LTS, never on alpine/musl', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     for (const stage of stages) {
-      expect(stage.from).toMatch(/^node:20[\w.-]*-(bookworm|bullseye)(-slim)?$/);
+      expect(stage.from).toMatch(/^node:24[\w.-]*-(bookworm|trixie)(-slim)?$/);
       expect(stage.from).not.toMatch(/alpine|musl/);
     }
-    expect(runtime.from).toBe('node:20-bookworm-slim');
+    expect(runtime.from).toBe('node:24-bookworm-slim');
+  });
+
+  it("runs a Node major that package.json's engines accept", () => {
+    const { engines } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } };
+    const minimum = Number(/^>=(\d+)/.exec(engines.node)?.[1]);
+    expect(minimum).toBeGreaterThanOrEqual(22);
+    expect(Number(/^node:(\d+)/.exec(runtime.from)?.[1])).toBeGreaterThanOrEqual(minimum);
   });
 
   it('compiles in a build stage with native toolchain and ships only production dependencies', () => {

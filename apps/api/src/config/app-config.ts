@@ -17,6 +17,8 @@ export interface AppConfig {
   readonly sqliteSynchronous: 'full' | 'normal';
   /** How long a read with `minPosition` waits for the views. */
   readonly minPositionWaitMs: number;
+  /** How often the live feed sends a heartbeat comment on an idle connection. */
+  readonly liveHeartbeatMs: number;
   /** The key the `annals` command line presents (ANNALS_KEY) when API_KEYS are configured. */
   readonly cliKey?: string;
 }
@@ -102,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['full', 'normal'], 'full'),
     minPositionWaitMs: integer(env, 'MIN_POSITION_WAIT_MS', 5000, 0, 60_000)!,
+    liveHeartbeatMs: integer(env, 'LIVE_HEARTBEAT_MS', 20_000, 100, 300_000)!,
     cliKey: env.ANNALS_KEY || undefined,
   };
 }

@@ -1,11 +1,15 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { WriteContext, WriteResult } from '@annals/application';
+import type { WriteContext } from '@annals/application';
 import type { DevelopmentKind } from '@annals/domain';
 import { ProblemException } from '../http/problem';
 import { Writer } from '../http/write-context';
 import { RequireScope } from '../access/require-scope.decorator';
+import { WriteAnswer } from './development.answers';
+import { writeAnswer } from './write-answer';
+import { ApiDevelopmentId, ApiJsonWriteProblems, ApiRecord, LOCATION_HEADER, ORGANIZATION_INVARIANTS } from './development.docs';
+import { CORRECTION_EXAMPLE, RETRACTION_EXAMPLE } from './development.examples';
 import { DevelopmentWrites } from './development-writes';
 import {
   CorrectionDto,
@@ -24,13 +28,6 @@ const uuid = new ParseUUIDPipe({
   exceptionFactory: () => new ProblemException('DEVELOPMENT_NOT_FOUND', 'Development ids are UUIDs; no development has this one'),
 });
 
-/** The write answer without the internal flag; 201 when appended, 200 for an idempotent retry. */
-function answer(reply: FastifyReply, result: WriteResult) {
-  void reply.status(result.created ? 201 : 200);
-  const { created: _created, ...body } = result;
-  return body;
-}
-
 @ApiTags('developments')
 @RequireScope('write')
 @Controller('api/developments')
@@ -38,25 +35,42 @@ export class DevelopmentsController {
   constructor(private readonly writes: DevelopmentWrites) {}
 
   private record(kind: DevelopmentKind, body: DevelopmentBaseDto, writer: WriteContext, reply: FastifyReply) {
-    return this.writes.record(kind, body, writer).then((result) => answer(reply, result));
+    return this.writes.record(kind, body, writer).then((result) => writeAnswer(reply, result));
   }
 
   @Post('meetings')
-  @ApiOperation({ summary: 'Record a meeting between leaders' })
-  @ApiCreatedResponse({ description: 'Recorded' })
-  @ApiOkResponse({ description: 'Already recorded with this id and content' })
+  @ApiRecord(
+    'meeting',
+    RecordMeetingDto,
+    'Record a meeting between leaders',
+    'Participants are distinct people (the same name and country twice: 400). With `organization` (the occasion, e.g. on the sidelines of an SCO summit) it is also on that organization’s timeline.',
+    'UNKNOWN_ORGANIZATION',
+  )
   meeting(@Body() body: RecordMeetingDto, @Writer() writer: WriteContext, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.record('meeting', body, writer, reply);
   }
 
   @Post('summits')
-  @ApiOperation({ summary: "Record an organization's summit" })
+  @ApiRecord(
+    'summit',
+    RecordSummitDto,
+    "Record an organization's summit",
+    'A summit of `organization`, hosted by `host`.',
+    'UNKNOWN_ORGANIZATION',
+  )
   summit(@Body() body: RecordSummitDto, @Writer() writer: WriteContext, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.record('summit', body, writer, reply);
   }
 
   @Post('membership-approvals')
-  @ApiOperation({ summary: 'Record that an organization approved a member (or observer, partner…)' })
+  @ApiRecord(
+    'membership-approval',
+    RecordMembershipApprovalDto,
+    'Record that an organization approved a member (or observer, partner…)',
+    'The membership takes effect on `effectiveOn`, or on `occurredOn` when absent. Judged on valid time: the country must not hold it then already.',
+    'UNKNOWN_ORGANIZATION',
+    ...ORGANIZATION_INVARIANTS,
+  )
   membershipApproval(
     @Body() body: RecordMembershipApprovalDto,
     @Writer() writer: WriteContext,
@@ -66,7 +80,14 @@ export class DevelopmentsController {
   }
 
   @Post('membership-endings')
-  @ApiOperation({ summary: 'Record the end of a membership (withdrawal, suspension, expulsion)' })
+  @ApiRecord(
+    'membership-ending',
+    RecordMembershipEndingDto,
+    'Record the end of a membership (withdrawal, suspension, expulsion)',
+    'The country must hold the membership on `occurredOn`.',
+    'UNKNOWN_ORGANIZATION',
+    ...ORGANIZATION_INVARIANTS,
+  )
   membershipEnding(
     @Body() body: RecordMembershipEndingDto,
     @Writer() writer: WriteContext,
@@ -76,7 +97,14 @@ export class DevelopmentsController {
   }
 
   @Post('presidency-handovers')
-  @ApiOperation({ summary: 'Record a rotating presidency changing hands' })
+  @ApiRecord(
+    'presidency-handover',
+    RecordPresidencyHandoverDto,
+    'Record a rotating presidency changing hands',
+    '`from` must be who held it on that date (when known), the next known handover’s `from` must stay true, and `to` must be a full member (when the organization has recorded members). `termEndsOn` ends the presidency then.',
+    'UNKNOWN_ORGANIZATION',
+    ...ORGANIZATION_INVARIANTS,
+  )
   presidencyHandover(
     @Body() body: RecordPresidencyHandoverDto,
     @Writer() writer: WriteContext,
@@ -86,22 +114,53 @@ export class DevelopmentsController {
   }
 
   @Post('peace-summits')
-  @ApiOperation({ summary: 'Record a peace summit with its attendees and absentees' })
+  @ApiRecord(
+    'peace-summit',
+    RecordPeaceSummitDto,
+    'Record a peace summit with its attendees and absentees',
+    'Attendees and absentees are countries; an absentee declined or was not invited.',
+  )
   peaceSummit(@Body() body: RecordPeaceSummitDto, @Writer() writer: WriteContext, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.record('peace-summit', body, writer, reply);
   }
 
   @Post(':id/corrections')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Correct fields of a development (an event; nothing is edited)' })
-  correct(@Param('id', uuid) id: string, @Body() body: CorrectionDto, @Writer() writer: WriteContext) {
-    return this.writes.correct(id, body, writer).then(({ created: _created, ...result }) => result);
+  @ApiOperation({
+    operationId: 'correctDevelopment',
+    summary: 'Correct fields of a development (an event; nothing is edited)',
+    description:
+      '`changes` holds content fields of the development’s kind (not the organization it belongs to), validated like the original fields. Changes equal to the current values: 409 `NOTHING_TO_CORRECT`, nothing appended.',
+  })
+  @ApiDevelopmentId()
+  @ApiBody({ type: CorrectionDto, examples: { title: { summary: 'Correct the title of the Astana meeting', value: CORRECTION_EXAMPLE } } })
+  @ApiCreatedResponse({ type: WriteAnswer, description: 'Correction recorded', headers: LOCATION_HEADER })
+  @ApiJsonWriteProblems('DEVELOPMENT_NOT_FOUND', 'DEVELOPMENT_RETRACTED', 'NOTHING_TO_CORRECT', ...ORGANIZATION_INVARIANTS)
+  correct(
+    @Param('id', uuid) id: string,
+    @Body() body: CorrectionDto,
+    @Writer() writer: WriteContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.writes.correct(id, body, writer).then((result) => writeAnswer(reply, { ...result, created: true }));
   }
 
   @Post(':id/retraction')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Retract a development: it leaves the timelines, its history stays' })
-  retract(@Param('id', uuid) id: string, @Body() body: RetractionDto, @Writer() writer: WriteContext) {
-    return this.writes.retract(id, body.reason, writer).then(({ created: _created, ...result }) => result);
+  @ApiOperation({
+    operationId: 'retractDevelopment',
+    summary: 'Retract a development: it leaves the timelines, its history stays',
+  })
+  @ApiDevelopmentId()
+  @ApiBody({ type: RetractionDto, examples: { duplicate: { summary: 'Retract a duplicate', value: RETRACTION_EXAMPLE } } })
+  @ApiCreatedResponse({ type: WriteAnswer, description: 'Retraction recorded', headers: LOCATION_HEADER })
+  @ApiJsonWriteProblems('DEVELOPMENT_NOT_FOUND', 'DEVELOPMENT_RETRACTED', ...ORGANIZATION_INVARIANTS)
+  retract(
+    @Param('id', uuid) id: string,
+    @Body() body: RetractionDto,
+    @Writer() writer: WriteContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.writes.retract(id, body.reason, writer).then((result) => writeAnswer(reply, { ...result, created: true }));
   }
 }

@@ -1,11 +1,13 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { sql } from 'kysely';
 import { EVENT_STORE, type EventStore } from '@annals/application';
 import type { ReadDatabase } from '@annals/read-store';
 import { RequireScope } from '../access/require-scope.decorator';
+import { ApiProblems } from '../http/problem.docs';
+import { HealthAnswer } from './health.answers';
 import { READ_DATABASE } from '../persistence/persistence.module';
 import { Projections } from '../persistence/projections';
 
@@ -31,13 +33,19 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({ operationId: 'getLiveness', summary: 'The process is up' })
+  @ApiOkResponse({ type: HealthAnswer })
+  @ApiProblems('VALIDATION_FAILED')
   live() {
     return this.health.check([]);
   }
 
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({ operationId: 'getReadiness', summary: 'The stores answer and the views are caught up within a bound' })
+  @ApiOkResponse({ type: HealthAnswer })
+  @ApiProblems('VALIDATION_FAILED', 'NOT_READY')
   ready() {
     return this.health.check([
       async () => {

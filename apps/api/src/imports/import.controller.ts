@@ -1,11 +1,20 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { WriteContext } from '@annals/application';
+import { DEVELOPMENT_KINDS } from '@annals/domain';
 import { RequireScope } from '../access/require-scope.decorator';
+import { importExample } from '../developments/development.examples';
 import { ProblemException } from '../http/problem';
+import { ApiProblems } from '../http/problem.docs';
 import { Writer } from '../http/write-context';
+import { ImportAnswer } from './import.answers';
 import { NdjsonImport } from './ndjson-import';
+
+const NDJSON_SCHEMA = {
+  type: 'string',
+  description: `One JSON object a line: \`{ "kind": …, …the body of that kind… }\` with kind ${DEVELOPMENT_KINDS.join(', ')}; also \`correction\` and \`retraction\` (with \`developmentId\`) and \`organization\` lines.`,
+};
 
 @ApiTags('import')
 @Controller('api/import')
@@ -15,8 +24,21 @@ export class ImportController {
   @Post()
   @HttpCode(200)
   @RequireScope('write')
-  @ApiConsumes('application/x-ndjson')
-  @ApiOperation({ summary: 'Import developments as NDJSON, one a line; each line is judged on its own, in order' })
+  @ApiOperation({
+    operationId: 'importDevelopments',
+    summary: 'Import developments as NDJSON, one a line; each line is judged on its own, in order',
+    description:
+      'Idempotent: a line already recorded with the same content counts in `alreadyRecorded`; a line without `id` gets one derived from its content, so importing the same file twice records nothing the second time. A rejected line does not stop the others.',
+  })
+  @ApiConsumes('application/x-ndjson', 'application/ndjson')
+  @ApiBody({
+    required: true,
+    description: 'NDJSON, at most 1 MiB',
+    schema: NDJSON_SCHEMA,
+    examples: { astana: { summary: 'Belarus joins the SCO, China takes its presidency', value: importExample() } },
+  })
+  @ApiOkResponse({ type: ImportAnswer, description: 'What became of each line' })
+  @ApiProblems('PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'VALIDATION_FAILED', 'RATE_LIMITED', 'STORE_UNAVAILABLE')
   async import(@Req() request: FastifyRequest, @Writer() writer: WriteContext) {
     const type = String(request.headers['content-type'] ?? '')
       .split(';')[0]!

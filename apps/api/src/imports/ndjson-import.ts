@@ -14,7 +14,7 @@ import { DevelopmentWrites } from '../developments/development-writes';
 import { CorrectionDto, RetractionDto } from '../developments/development.dtos';
 import { inspectJson } from '../http/json-guard';
 import { ProblemException, validateAs } from '../http/problem';
-import { RegisterOrganizationDto } from '../organizations/organizations.controller';
+import { RegisterOrganizationDto } from '../organizations/organization.dtos';
 
 export interface ImportReport {
   /** Lines recorded now. */

@@ -1,15 +1,21 @@
 import { Optional } from '../http/validation.decorators';
 import { Controller, Get, HttpCode, Inject, Logger, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { decodePosition, EVENT_STORE, type EventStore, type RecordedEvent } from '@annals/application';
 import { RequireScope } from '../access/require-scope.decorator';
 import { ProblemException } from '../http/problem';
+import { ApiProblems } from '../http/problem.docs';
 import { Projections } from '../persistence/projections';
+import { ProjectionAnswer, RawEventAnswer, RebuildAnswer } from './operations.answers';
 
 export class EventsQueryDto {
-  @ApiPropertyOptional({ description: 'Position token: events after it' }) @Optional() @IsString() @MaxLength(40) after?: string;
+  @ApiPropertyOptional({ description: 'Position token: events after it', example: '80' })
+  @Optional()
+  @IsString()
+  @MaxLength(40)
+  after?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
   @Optional()
@@ -21,7 +27,7 @@ export class EventsQueryDto {
 }
 
 export class RebuildQueryDto {
-  @ApiPropertyOptional({ description: 'One projection by name; all when absent' })
+  @ApiPropertyOptional({ description: 'One projection by name; all when absent', example: 'developments' })
   @Optional()
   @IsString()
   @MaxLength(50)
@@ -52,8 +58,10 @@ export class OperationsController {
   ) {}
 
   @Get('projections')
-  @ApiOperation({ summary: 'Each projection with its position, lag, status and content digest' })
-  async projections() {
+  @ApiOperation({ operationId: 'listProjections', summary: 'Each projection with its position, lag, status and content digest' })
+  @ApiOkResponse({ type: [ProjectionAnswer] })
+  @ApiProblems('VALIDATION_FAILED', 'RATE_LIMITED', 'STORE_UNAVAILABLE')
+  async projections(): Promise<ProjectionAnswer[]> {
     const head = await this.store.headPosition();
     const statuses = await this.runner.statuses();
     return statuses.map((s) => ({
@@ -68,8 +76,14 @@ export class OperationsController {
 
   @Post('projections/rebuild')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Rebuild views from the log into new tables, then swap them in (blue/green)' })
-  rebuild(@Query() query: RebuildQueryDto) {
+  @ApiOperation({
+    operationId: 'rebuildProjections',
+    summary: 'Rebuild views from the log into new tables, then swap them in (blue/green)',
+    description: 'Answers 202 at once; the old views keep serving until the new ones have caught up. 503 `NOT_READY` on a standby replica.',
+  })
+  @ApiAcceptedResponse({ type: RebuildAnswer })
+  @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'RATE_LIMITED', 'STORE_UNAVAILABLE', 'NOT_READY')
+  rebuild(@Query() query: RebuildQueryDto): RebuildAnswer {
     if (!this.runner.isActive)
       throw new ProblemException('NOT_READY', 'This replica is a standby; send the rebuild to the replica running the projections');
     const names = query.projection ? [query.projection] : this.runner.names();
@@ -84,8 +98,10 @@ export class OperationsController {
   }
 
   @Get('events')
-  @ApiOperation({ summary: 'The raw event log after a position' })
-  async events(@Query() query: EventsQueryDto) {
+  @ApiOperation({ operationId: 'listEvents', summary: 'The raw event log after a position' })
+  @ApiOkResponse({ type: [RawEventAnswer] })
+  @ApiProblems('VALIDATION_FAILED', 'RATE_LIMITED', 'STORE_UNAVAILABLE')
+  async events(@Query() query: EventsQueryDto): Promise<RawEventAnswer[]> {
     const after = query.after === undefined ? 0n : decodePosition(query.after);
     if (after === undefined)
       throw new ProblemException('VALIDATION_FAILED', 'after must be a position token', [

@@ -1,10 +1,12 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { READ_STORE, type ReadStore } from '@annals/application';
 import { normalizeCountryCode, normalizeOrganizationCode } from '@annals/domain';
 import { ProblemException } from '../http/problem';
+import { RequireScope } from '../access/require-scope.decorator';
 import { ReadConsistency } from '../http/read-consistency';
+import { ApiCountryParam, ApiOrganizationParam, ApiTimeline } from './timeline.docs';
 import { SearchQueryDto, TimelineQueryDto } from './timeline-query.dto';
 import { TimelineResponder } from './timeline-responder';
 
@@ -18,6 +20,7 @@ export function countryParam(value: string, field = 'code'): string {
 }
 
 @ApiTags('timelines')
+@RequireScope('read')
 @Controller('api')
 export class TimelinesController {
   constructor(
@@ -27,7 +30,12 @@ export class TimelinesController {
   ) {}
 
   @Get('organizations/:code/timeline')
-  @ApiOperation({ summary: "An organization's timeline: its summits, memberships, presidencies and the meetings held on its occasion" })
+  @ApiTimeline(
+    'getOrganizationTimeline',
+    "An organization's timeline: its summits, memberships, presidencies and the meetings held on its occasion",
+    'ORGANIZATION_NOT_FOUND',
+  )
+  @ApiOrganizationParam()
   async organization(@Param('code') code: string, @Query() query: TimelineQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     // Read-your-writes covers the organization itself: one registered just before must be found.
     await this.consistency.ensure(query.minPosition);
@@ -38,14 +46,17 @@ export class TimelinesController {
   }
 
   @Get('countries/:code/timeline')
-  @ApiOperation({ summary: "A country's timeline: every development naming it in any role" })
+  @ApiTimeline('getCountryTimeline', "A country's timeline: every development naming it in any role")
+  @ApiCountryParam()
   country(@Param('code') code: string, @Query() query: TimelineQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const country = countryParam(code);
     return this.responder.respond({ type: 'country', code: country }, query, `${country} timeline`, reply);
   }
 
   @Get('countries/:a/relations/:b/timeline')
-  @ApiOperation({ summary: 'Developments involving both countries' })
+  @ApiTimeline('getRelationTimeline', 'Developments involving both countries (on both their timelines); a country with itself is 400')
+  @ApiCountryParam('a', 'CN')
+  @ApiCountryParam('b', 'RU')
   relation(
     @Param('a') a: string,
     @Param('b') b: string,
@@ -54,11 +65,15 @@ export class TimelinesController {
   ) {
     const first = countryParam(a, 'a');
     const second = countryParam(b, 'b');
+    if (first === second)
+      throw new ProblemException('VALIDATION_FAILED', 'A relation needs two different countries', [
+        { field: 'b', message: `b must differ from a (both are ${first})` },
+      ]);
     return this.responder.respond({ type: 'relation', a: first, b: second }, query, `${first}-${second} relations`, reply);
   }
 
   @Get('developments')
-  @ApiOperation({ summary: 'Search developments by kind, organization, country, dates and words' })
+  @ApiTimeline('searchDevelopments', 'Search developments by kind, organization, country, dates and words')
   search(@Query() query: SearchQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const scope = {
       type: 'search' as const,
