@@ -224,4 +224,32 @@ describe('the sample dataset', () => {
     expect(members(detail)).toEqual(expect.arrayContaining(['BY', 'CN', 'RU', 'KZ']));
     expect(detail.presidency).toEqual({ country: 'KG', name: 'Kyrgyzstan', since: '2025-09-01' });
   });
+
+  it("records NATO's full membership history: 12 founders, 30 members in 2023, 32 from Sweden's accession", async () => {
+    const { w } = ctx;
+    const on = async (asOf: string) => members(await w.ok('/api/organizations/NATO/members', { asOf }));
+    expect(await on('1949-08-23')).toEqual([]);
+    expect(await on('1950-01-01')).toEqual(['BE', 'CA', 'DK', 'FR', 'GB', 'IS', 'IT', 'LU', 'NL', 'NO', 'PT', 'US']);
+    expect(await on('1955-05-06')).toHaveLength(15);
+    expect(await on('2004-03-29')).toEqual(expect.arrayContaining(['BG', 'EE', 'LV', 'LT', 'RO', 'SK', 'SI']));
+    expect(await on('2004-03-29')).toHaveLength(26);
+    expect(await on('2023-01-01')).toHaveLength(30);
+    expect(await on('2023-04-04')).toHaveLength(31);
+    expect(await on('2024-03-06')).not.toContain('SE');
+    expect(await on('2024-03-07')).toHaveLength(32);
+    const nato = await w.ok('/api/organizations/NATO');
+    expect(nato).toEqual(expect.objectContaining({ memberCount: 32, membershipCoverage: 'complete', wikidataId: 'Q7184' }));
+  });
+
+  it('says which organizations record every member (complete) and which only some (partial)', async () => {
+    const list = (await ctx.w.ok('/api/organizations')) as Json[];
+    const coverage = Object.fromEntries(list.map((o) => [o.code, o.membershipCoverage]));
+    expect(coverage).toEqual(expect.objectContaining({ NATO: 'complete', SCO: 'complete', BRICS: 'complete', ASEAN: 'complete' }));
+    expect(coverage).toEqual(expect.objectContaining({ UN: 'partial', EU: 'partial', CSTO: 'partial', GCC: 'partial' }));
+    expect(list.every((o) => o.membershipCoverage === 'complete' || o.membershipCoverage === 'partial')).toBe(true);
+    expect((await ctx.w.ok('/api/organizations/EU')).membershipCoverage).toBe('partial');
+    // As known before Belarus' accession was reported, the SCO's record lacked a member it has today.
+    const before = (await ctx.w.ok('/api/organizations', { asKnownAt: '2024-07-01T00:00:00Z' })) as Json[];
+    expect(before.find((o) => o.code === 'SCO')!.membershipCoverage).toBe('partial');
+  });
 });

@@ -1216,10 +1216,11 @@ export interface components {
              */
             memberCount: number;
             /**
-             * @description Whether every member is recorded (complete) or only some (partial)
+             * @description complete: every member since the founding is recorded; partial: only some are (the members are the recorded members, not the membership)
+             * @example complete
              * @enum {string}
              */
-            membershipCoverage?: "complete" | "partial";
+            membershipCoverage: "complete" | "partial";
             /** @description Who holds the presidency today; null when nobody is known */
             presidency: {
                 /**
@@ -1265,10 +1266,11 @@ export interface components {
              */
             memberCount: number;
             /**
-             * @description Whether every member is recorded (complete) or only some (partial)
+             * @description complete: every member since the founding is recorded; partial: only some are (the members are the recorded members, not the membership)
+             * @example complete
              * @enum {string}
              */
-            membershipCoverage?: "complete" | "partial";
+            membershipCoverage: "complete" | "partial";
             /** @description Who holds the presidency today; null when nobody is known */
             presidency: {
                 /**

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { DevelopmentKind } from '@annals/domain';
+import { kindOfCreationEvent, type DevelopmentKind } from '@annals/domain';
 import { sampleDataFile } from '../persistence/annals-lifecycle';
 
 /**
@@ -29,16 +29,26 @@ const MEMBERSHIP_ENDING_EXAMPLE = {
   sources: [{ publisher: 'Council of Europe (coe.int)', publishedOn: '2022-03-16' }],
 };
 
+interface ExportedEvent {
+  readonly type: string;
+  readonly data: { readonly developmentId: string } & Record<string, unknown>;
+}
+
 let lines: Array<Record<string, unknown>> | undefined;
+/** The developments of the sample as import lines (`kind`, `id`, content), from the creation events of its log export. */
 function sampleLines(): Array<Record<string, unknown>> {
   if (lines) return lines;
   const file = sampleDataFile();
-  lines = file
+  const events = file
     ? readFileSync(file, 'utf8')
         .split('\n')
         .filter((line) => line.trim() !== '')
-        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .map((line) => JSON.parse(line) as ExportedEvent)
     : [];
+  lines = events.flatMap(({ type, data: { developmentId, ...content } }) => {
+    const kind = kindOfCreationEvent(type);
+    return kind ? [{ kind, id: developmentId, ...content }] : [];
+  });
   return lines;
 }
 

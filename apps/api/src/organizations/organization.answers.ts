@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { MEMBERSHIP_STATUSES, type MembershipStatus } from '@annals/domain';
 
 /**
@@ -50,11 +50,13 @@ export class OrganizationSummaryAnswer {
   @ApiProperty({ example: 'Shanghai Cooperation Organisation' }) name!: string;
   @ApiProperty({ type: String, nullable: true, example: 'Q485207' }) wikidataId!: string | null;
   @ApiProperty({ example: 10, description: 'Full members today' }) memberCount!: number;
-  @ApiPropertyOptional({
+  @ApiProperty({
     enum: ['complete', 'partial'],
-    description: 'Whether every member is recorded (complete) or only some (partial)',
+    example: 'complete',
+    description:
+      'complete: every member since the founding is recorded; partial: only some are (the members are the recorded members, not the membership)',
   })
-  membershipCoverage?: 'complete' | 'partial';
+  membershipCoverage!: 'complete' | 'partial';
   @ApiProperty({ type: PresidencyAnswer, nullable: true, description: 'Who holds the presidency today; null when nobody is known' })
   presidency!: PresidencyAnswer | null;
 }

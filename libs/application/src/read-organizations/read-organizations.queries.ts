@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { countryName, heldOn, presidencyOn, type MembershipStatus } from '@annals/domain';
+import { countryName, heldOn, membershipCoverage, presidencyOn, type MembershipCoverage, type MembershipStatus } from '@annals/domain';
 import { CLOCK, type Clock } from '../ports/clock.port';
 import { READ_STORE, type OrganizationRecord, type ReadStore } from '../ports/read-store.port';
 
@@ -30,6 +30,7 @@ export interface CountryMembershipView {
 
 export interface OrganizationSummary extends OrganizationRecord {
   readonly memberCount: number;
+  readonly membershipCoverage: MembershipCoverage;
   readonly presidency: PresidencyView | null;
 }
 
@@ -82,6 +83,10 @@ export class ListOrganizationsHandler implements IQueryHandler<ListOrganizations
       return {
         ...organization,
         memberCount: members.length,
+        membershipCoverage: membershipCoverage(
+          organization.code,
+          members.map((m) => m.country),
+        ),
         presidency: presidency ? { country: presidency.country, since: presidency.from } : null,
       };
     });
@@ -107,9 +112,14 @@ export class GetOrganizationHandler implements IQueryHandler<GetOrganizationQuer
     if (!organization) return undefined;
     const day = today(this.clock);
     const members = await membersOn(this.views, code, day, asKnownAt);
+    const full = members.filter((m) => m.status === 'member');
     return {
       ...organization,
-      memberCount: members.filter((m) => m.status === 'member').length,
+      memberCount: full.length,
+      membershipCoverage: membershipCoverage(
+        code,
+        full.map((m) => m.country),
+      ),
       presidency: await presidencyAt(this.views, code, day, asKnownAt),
       members,
     };

@@ -5,6 +5,66 @@ export interface BuiltInOrganization {
   readonly wikidataId: string;
 }
 
+export type MembershipCoverage = 'complete' | 'partial';
+
+/**
+ * Where Annals knows an organization's membership in full, the full members it has today (checked against the
+ * sources in the product's seed facts; the sample dataset records each of them, with its accession date, since the
+ * founding). The knowledge lives here, beside the organizations, rather than in the log: it is a reference the
+ * record is measured against, not a development. So coverage is derived, never asserted: a record is `complete`
+ * only when it holds every one of these as a full member today — a store that records NATO's two newest members
+ * only, or none, says `partial`, and so does every organization without a reference.
+ */
+const KNOWN_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  // 12 founders (1949), then 1952, 1955, 1982, 1999, 2004, 2009, 2017, 2020, 2023 and 2024: 32.
+  NATO: [
+    'BE',
+    'CA',
+    'DK',
+    'FR',
+    'IS',
+    'IT',
+    'LU',
+    'NL',
+    'NO',
+    'PT',
+    'GB',
+    'US',
+    'GR',
+    'TR',
+    'DE',
+    'ES',
+    'CZ',
+    'HU',
+    'PL',
+    'BG',
+    'EE',
+    'LV',
+    'LT',
+    'RO',
+    'SK',
+    'SI',
+    'AL',
+    'HR',
+    'ME',
+    'MK',
+    'FI',
+    'SE',
+  ],
+  SCO: ['CN', 'KZ', 'KG', 'RU', 'TJ', 'UZ', 'IN', 'PK', 'IR', 'BY'],
+  // Saudi Arabia's status stayed ambiguous: it is not counted.
+  BRICS: ['BR', 'RU', 'IN', 'CN', 'ZA', 'EG', 'ET', 'IR', 'AE', 'ID'],
+  ASEAN: ['ID', 'MY', 'PH', 'SG', 'TH', 'BN', 'VN', 'LA', 'MM', 'KH', 'TL'],
+};
+
+/** `complete` when the recorded full members today include every member Annals knows the organization has. */
+export function membershipCoverage(organization: string, fullMembersToday: Iterable<string>): MembershipCoverage {
+  const known = KNOWN_MEMBERS[organization];
+  if (!known) return 'partial';
+  const recorded = new Set(fullMembersToday);
+  return known.every((country) => recorded.has(country)) ? 'complete' : 'partial';
+}
+
 export const BUILT_IN_ORGANIZATIONS: readonly BuiltInOrganization[] = [
   { code: 'UN', name: 'United Nations', wikidataId: 'Q1065' },
   { code: 'EU', name: 'European Union', wikidataId: 'Q458' },
