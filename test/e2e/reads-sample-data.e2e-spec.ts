@@ -252,4 +252,25 @@ describe('the sample dataset', () => {
     const before = (await ctx.w.ok('/api/organizations', { asKnownAt: '2024-07-01T00:00:00Z' })) as Json[];
     expect(before.find((o) => o.code === 'SCO')!.membershipCoverage).toBe('partial');
   });
+
+  it("gives the Bürgenstock summit's host, attendees and absentees their roles, on every timeline that shows it", async () => {
+    const { w } = ctx;
+    const roleOf = (entry: Json, country: string) =>
+      (entry.roles as Json[]).filter((r) => r.country === country).map((r) => r.role as string);
+    expect(roleOf(peace, 'CH')).toContain('host');
+    expect(roleOf(peace, 'UA')).toEqual(['attendee']);
+    expect(roleOf(peace, 'CN')).toEqual(['absentee']);
+    expect(roleOf(peace, 'RU')).toEqual(['absentee']);
+    expect(peace.countries).toEqual(expect.arrayContaining(['CN', 'RU']));
+    const onRelation = (await w.items('/api/countries/CN/relations/RU/timeline', { kind: 'peace-summit' })).find(
+      (e) => e.developmentId === peace.developmentId,
+    )!;
+    expect(roleOf(onRelation, 'CN')).toEqual(['absentee']);
+    expect(xiPutin.roles).toEqual(
+      expect.arrayContaining([
+        { country: 'CN', role: 'participant' },
+        { country: 'RU', role: 'participant' },
+      ]),
+    );
+  });
 });

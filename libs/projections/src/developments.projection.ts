@@ -2,6 +2,7 @@ import type { RecordedEvent, TimelineEntry } from '@annals/application';
 import {
   asDevelopment,
   countriesOf,
+  rolesOf,
   evolveDevelopment,
   isDevelopmentEvent,
   kindOfCreationEvent,
@@ -31,7 +32,8 @@ export const countryKey = (code: string) => `c:${code}`;
 export const developmentsProjection: Projection = {
   name: 'developments',
   // 2: timeline rows point to their version row instead of copying it.
-  version: 2,
+  // 3: entries carry each country's roles.
+  version: 3,
   tables: ['dev_versions', 'dev_timeline', 'dev_history'],
   handles: (event) => isDevelopmentEvent(event.type),
 
@@ -140,6 +142,7 @@ function versionRow(
     title: content.title,
     ...(content.summary !== undefined ? { summary: content.summary } : {}),
     countries: countriesOf(development),
+    roles: rolesOf(development),
     organizations: organization ? [organization] : [],
     ...(location ? { location } : {}),
     corrected: state.corrected,

@@ -968,8 +968,24 @@ export interface components {
              *     ]
              */
             countries: string[];
-            /** @description The role each country has in the development */
-            roles?: components["schemas"]["RoleAnswer"][];
+            /**
+             * @description Each country in each role it holds in the development (a country may hold several); an absentee did not take part
+             * @example [
+             *       {
+             *         "country": "CN",
+             *         "role": "participant"
+             *       },
+             *       {
+             *         "country": "RU",
+             *         "role": "participant"
+             *       },
+             *       {
+             *         "country": "KZ",
+             *         "role": "location"
+             *       }
+             *     ]
+             */
+            roles: components["schemas"]["RoleAnswer"][];
             /**
              * @description Organization codes
              * @example [
@@ -1107,8 +1123,24 @@ export interface components {
              *     ]
              */
             countries: string[];
-            /** @description The role each country has in the development */
-            roles?: components["schemas"]["RoleAnswer"][];
+            /**
+             * @description Each country in each role it holds in the development (a country may hold several); an absentee did not take part
+             * @example [
+             *       {
+             *         "country": "CN",
+             *         "role": "participant"
+             *       },
+             *       {
+             *         "country": "RU",
+             *         "role": "participant"
+             *       },
+             *       {
+             *         "country": "KZ",
+             *         "role": "location"
+             *       }
+             *     ]
+             */
+            roles: components["schemas"]["RoleAnswer"][];
             /**
              * @description Organization codes
              * @example [

@@ -1,7 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DEVELOPMENT_KINDS, type DatePrecision, type DevelopmentKind } from '@annals/domain';
-
-export const ROLES = ['participant', 'host', 'attendee', 'absentee', 'member', 'from', 'to', 'location'] as const;
+import { DEVELOPMENT_KINDS, ROLES, type DatePrecision, type DevelopmentKind, type Role } from '@annals/domain';
 
 export class PlaceAnswer {
   @ApiPropertyOptional({ example: 'Astana' }) city?: string;
@@ -10,7 +8,7 @@ export class PlaceAnswer {
 
 export class RoleAnswer {
   @ApiProperty({ example: 'CN' }) country!: string;
-  @ApiProperty({ enum: ROLES, example: 'participant' }) role!: (typeof ROLES)[number];
+  @ApiProperty({ enum: ROLES, example: 'participant' }) role!: Role;
 }
 
 /** One development as every timeline, the search and the live feed show it. */
@@ -25,7 +23,16 @@ export class TimelineEntryAnswer {
   summary?: string;
   @ApiProperty({ type: [String], example: ['CN', 'RU', 'KZ'], description: 'Every country named in any role (alpha-2)' })
   countries!: string[];
-  @ApiPropertyOptional({ type: [RoleAnswer], description: 'The role each country has in the development' }) roles?: RoleAnswer[];
+  @ApiProperty({
+    type: [RoleAnswer],
+    example: [
+      { country: 'CN', role: 'participant' },
+      { country: 'RU', role: 'participant' },
+      { country: 'KZ', role: 'location' },
+    ],
+    description: 'Each country in each role it holds in the development (a country may hold several); an absentee did not take part',
+  })
+  roles!: RoleAnswer[];
   @ApiProperty({ type: [String], example: ['SCO'], description: 'Organization codes' }) organizations!: string[];
   @ApiPropertyOptional({ type: PlaceAnswer }) location?: PlaceAnswer;
   @ApiProperty({ example: false }) corrected!: boolean;

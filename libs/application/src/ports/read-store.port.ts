@@ -1,4 +1,4 @@
-import type { DatePrecision, DevelopmentKind, MembershipPeriod, PresidencyPeriod } from '@annals/domain';
+import type { CountryRole, DatePrecision, DevelopmentKind, MembershipPeriod, PresidencyPeriod } from '@annals/domain';
 
 /** One development as a timeline shows it. */
 export interface TimelineEntry {
@@ -10,6 +10,8 @@ export interface TimelineEntry {
   readonly title: string;
   readonly summary?: string;
   readonly countries: string[];
+  /** Each country in each role it holds (rolesOf in the domain). */
+  readonly roles: CountryRole[];
   readonly organizations: string[];
   readonly location?: { city?: string; country?: string };
   readonly corrected: boolean;

@@ -126,33 +126,54 @@ export function organizationOf(development: Development): string | undefined {
   }
 }
 
-/** Every country the development names in any role, sorted and unique. */
-export function countriesOf(development: Development): string[] {
-  const found = new Set<string>();
-  const add = (code: string | undefined) => code && found.add(code);
+export const ROLES = ['participant', 'host', 'attendee', 'absentee', 'member', 'from', 'to', 'location'] as const;
+/** What a country is in a development: `member` is the country a membership development is about. */
+export type Role = (typeof ROLES)[number];
+
+export interface CountryRole {
+  readonly country: string;
+  readonly role: Role;
+}
+
+/**
+ * Every country the development names, in each role it holds there (a country may hold several: the host of a
+ * summit is usually its location too), in the order the content names them, each pair once. The one place roles
+ * are read from content: timelines, exports and the page all take them from here, so an absentee is never
+ * presented as taking part.
+ */
+export function rolesOf(development: Development): CountryRole[] {
+  const roles: CountryRole[] = [];
+  const add = (country: string | undefined, role: Role) => {
+    if (country && !roles.some((r) => r.country === country && r.role === role)) roles.push({ country, role });
+  };
   switch (development.kind) {
     case 'meeting':
-      development.content.participants.forEach((p) => add(p.country));
-      add(development.content.location?.country);
+      development.content.participants.forEach((p) => add(p.country, 'participant'));
+      add(development.content.location?.country, 'location');
       break;
     case 'summit':
-      add(development.content.host);
-      add(development.content.location?.country);
+      add(development.content.host, 'host');
+      add(development.content.location?.country, 'location');
       break;
     case 'membership-approval':
     case 'membership-ending':
-      add(development.content.country);
+      add(development.content.country, 'member');
       break;
     case 'presidency-handover':
-      add(development.content.from);
-      add(development.content.to);
+      add(development.content.from, 'from');
+      add(development.content.to, 'to');
       break;
     case 'peace-summit':
-      add(development.content.host);
-      add(development.content.location?.country);
-      development.content.attendees.forEach(add);
-      development.content.absentees?.forEach((a) => add(a.country));
+      add(development.content.host, 'host');
+      add(development.content.location?.country, 'location');
+      development.content.attendees.forEach((country) => add(country, 'attendee'));
+      development.content.absentees?.forEach((a) => add(a.country, 'absentee'));
       break;
   }
-  return [...found].sort();
+  return roles;
+}
+
+/** Every country the development names in any role, sorted and unique. */
+export function countriesOf(development: Development): string[] {
+  return [...new Set(rolesOf(development).map((r) => r.country))].sort();
 }

@@ -1,4 +1,4 @@
-import { toAlpha3, type Development, type Source } from '@annals/domain';
+import { rolesOf, toAlpha3, type Development, type Role, type Source } from '@annals/domain';
 import type { ExportRow, TimelineExporter } from './timeline-export';
 
 const COLUMNS = [
@@ -14,6 +14,13 @@ const COLUMNS = [
   'actor1_iso3',
   'actor2_iso3',
   'countries_iso3',
+  'participants_iso3',
+  'hosts_iso3',
+  'attendees_iso3',
+  'absentees_iso3',
+  'members_iso3',
+  'from_iso3',
+  'to_iso3',
   'organizations',
   'location_city',
   'location_country_iso3',
@@ -47,7 +54,10 @@ const CAMEO: Record<Development['kind'], { readonly code: string; readonly label
   'membership-ending': { code: '16', label: 'Reduce relations' },
 };
 
-/** The dyad in CAMEO terms: who acts, and towards whom (empty when the other side is the organization). */
+/**
+ * The dyad in CAMEO terms: who acts, and towards whom (empty when the other side is the organization). Only
+ * countries that took part act: an absentee of a peace summit is in `absentees_iso3`, never an actor.
+ */
 function actors(development: Development): readonly [string | undefined, string | undefined] {
   switch (development.kind) {
     case 'meeting': {
@@ -78,6 +88,13 @@ function cells(row: ExportRow): Record<Column, Cell> {
   const [actor1, actor2] = actors(development);
   const sources = development.content.sources ?? [];
   const cameo = CAMEO[entry.kind];
+  // One column per role, from the one reading of roles in the domain.
+  const roles = rolesOf(development);
+  const inRole = (role: Role): string =>
+    roles
+      .filter((r) => r.role === role)
+      .map((r) => toAlpha3(r.country))
+      .join(';');
   return {
     development_id: entry.developmentId,
     kind: entry.kind,
@@ -91,6 +108,13 @@ function cells(row: ExportRow): Record<Column, Cell> {
     actor1_iso3: iso3(actor1),
     actor2_iso3: iso3(actor2),
     countries_iso3: entry.countries.map(toAlpha3).join(';'),
+    participants_iso3: inRole('participant'),
+    hosts_iso3: inRole('host'),
+    attendees_iso3: inRole('attendee'),
+    absentees_iso3: inRole('absentee'),
+    members_iso3: inRole('member'),
+    from_iso3: inRole('from'),
+    to_iso3: inRole('to'),
     organizations: { text: entry.organizations.join(';') },
     location_city: { text: entry.location?.city ?? '' },
     location_country_iso3: iso3(entry.location?.country),

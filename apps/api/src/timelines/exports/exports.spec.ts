@@ -11,6 +11,7 @@ function row(
   const base: Omit<TimelineEntry, 'developmentId' | 'kind' | 'occurredOn' | 'title'> = {
     precision,
     countries: [],
+    roles: [],
     organizations: [],
     corrected: false,
     retracted: false,
@@ -140,7 +141,7 @@ describe('CSV export', () => {
     const file = EXPORTERS.csv(rows, 'SCO timeline');
     expect(file).toMatchObject({ contentType: 'text/csv; charset=utf-8', extension: 'csv' });
     expect(file.body.split('\r\n')[0]).toBe(
-      'development_id,kind,occurred_on,ends_on,precision,title,summary,cameo_root_code,cameo_root_label,actor1_iso3,actor2_iso3,countries_iso3,organizations,location_city,location_country_iso3,sources,source_count,corrected,retracted,recorded_at,position',
+      'development_id,kind,occurred_on,ends_on,precision,title,summary,cameo_root_code,cameo_root_label,actor1_iso3,actor2_iso3,countries_iso3,participants_iso3,hosts_iso3,attendees_iso3,absentees_iso3,members_iso3,from_iso3,to_iso3,organizations,location_city,location_country_iso3,sources,source_count,corrected,retracted,recorded_at,position',
     );
     expect(file.body.endsWith('\r\n')).toBe(true);
     expect(file.body.replace(/\r\n/g, '')).not.toMatch(/\n/);
@@ -331,5 +332,49 @@ describe('TimelineJS export', () => {
     expect(html!.text.text).toContain(
       '<a href="https://example.org/a?b=1&amp;c=%222%22" target="_blank" rel="noopener noreferrer">Example</a>',
     );
+  });
+
+  describe('roles', () => {
+    const burgenstock = row(
+      {
+        developmentId: 'd-burgenstock',
+        kind: 'peace-summit',
+        occurredOn: '2024-06-15',
+        endsOn: '2024-06-16',
+        title: 'Summit on Peace in Ukraine',
+        countries: ['AR', 'CH', 'CN', 'RU', 'UA'],
+      },
+      {
+        host: 'CH',
+        location: { city: 'Bürgenstock', country: 'CH' },
+        attendees: ['UA', 'AR'],
+        absentees: [
+          { country: 'CN', reason: 'declined' },
+          { country: 'RU', reason: 'not-invited' },
+        ],
+      },
+    );
+
+    it('writes a CSV column per role, and never an absentee as an actor', () => {
+      const [peace] = csvRecords([burgenstock]);
+      expect(peace).toMatchObject({
+        actor1_iso3: 'CHE',
+        actor2_iso3: '',
+        hosts_iso3: 'CHE',
+        attendees_iso3: 'UKR;ARG',
+        absentees_iso3: 'CHN;RUS',
+        participants_iso3: '',
+      });
+      const [meeting] = csvRecords([xiPutin]);
+      expect(meeting).toMatchObject({ participants_iso3: 'CHN;RUS', absentees_iso3: '' });
+    });
+
+    it('names attendees and absentees apart in the TimelineJS text', () => {
+      const [peace] = (JSON.parse(EXPORTERS.timelinejs([burgenstock], 'Peace').body) as TimelineJsDocument).events;
+      expect(peace!.text.text).toContain('<p>Host: Switzerland</p>');
+      expect(peace!.text.text).toContain('<p>Attended: Ukraine, Argentina</p>');
+      expect(peace!.text.text).toContain('<p>Absent (did not attend): China (declined), Russia (not invited)</p>');
+      expect(peace!.text.text).not.toMatch(/Attended:[^<]*China/);
+    });
   });
 });

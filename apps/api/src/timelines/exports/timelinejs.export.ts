@@ -1,4 +1,4 @@
-import { partialDate, type CommonContent, type Source } from '@annals/domain';
+import { countryName, partialDate, rolesOf, type CommonContent, type Development, type Role, type Source } from '@annals/domain';
 import type { ExportRow, TimelineExporter } from './timeline-export';
 
 /** TimelineJS3 date object: numbers (its JSON format documents them as numbers), only the parts that are known. */
@@ -62,9 +62,33 @@ function sourceItem(source: Source): string {
   return `<li>${href ? `<a href="${escapeHtml(href)}" target="_blank" rel="noopener noreferrer">${label}</a>` : label}</li>`;
 }
 
-function body(summary: string | undefined, sources: readonly Source[]): string {
+/** Who was there and who was not, in words: "Host: …", "Attended: …", "Absent: … (declined)". */
+function whoWasThere(row: ExportRow): string {
+  const development = { kind: row.entry.kind, content: row.content } as unknown as Development;
+  const roles = rolesOf(development);
+  const named = (role: Role) => roles.filter((r) => r.role === role).map((r) => countryName(r.country));
+  const absence = new Map(
+    development.kind === 'peace-summit' ? (development.content.absentees ?? []).map((a) => [a.country, a.reason] as const) : [],
+  );
+  const absent = roles
+    .filter((r) => r.role === 'absentee')
+    .map((r) => `${countryName(r.country)}${absence.has(r.country) ? ` (${absence.get(r.country)!.replace('-', ' ')})` : ''}`);
+  const lines: Array<[string, string[]]> = [
+    ['Participants', named('participant')],
+    ['Host', named('host')],
+    ['Attended', named('attendee')],
+    ['Absent (did not attend)', absent],
+  ];
+  return lines
+    .filter(([, names]) => names.length > 0)
+    .map(([label, names]) => `<p>${label}: ${escapeHtml(names.join(', '))}</p>`)
+    .join('');
+}
+
+function body(summary: string | undefined, sources: readonly Source[], row: ExportRow): string {
   const parts = [
     summary ? `<p>${escapeHtml(summary)}</p>` : '',
+    whoWasThere(row),
     sources.length ? `<p>Sources:</p><ul>${sources.map(sourceItem).join('')}</ul>` : '',
   ];
   return parts.join('');
@@ -76,7 +100,7 @@ function slide(row: ExportRow): TimelineJsSlide {
   return {
     start_date: date(entry.occurredOn),
     ...(entry.endsOn ? { end_date: date(entry.endsOn) } : {}),
-    text: { headline: escapeHtml(entry.title), text: body(entry.summary, sources) },
+    text: { headline: escapeHtml(entry.title), text: body(entry.summary, sources, row) },
     group: entry.organizations[0] ?? entry.kind,
     unique_id: entry.developmentId,
     // Shown as recorded ("2024", "2024-07"), so a month- or year-precise date is not read as a particular day.
