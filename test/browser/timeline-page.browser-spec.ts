@@ -356,6 +356,110 @@ describe('the page at /', () => {
   });
 });
 
+async function openSized(path: string, width: number, height: number): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height }, locale: 'en-GB', timezoneId: 'UTC' });
+  const seen: string[] = [];
+  problems.set(page, seen);
+  page.on('pageerror', (error) => seen.push(error.message));
+  await page.goto(`${baseUrl}${path}`);
+  return page;
+}
+
+const overflow = (page: Page) =>
+  page.evaluate<{ scrollWidth: number; innerWidth: number }>(
+    '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
+  );
+
+describe('the page tells what is true, on a phone and on a desktop, and keeps up', () => {
+  for (const [size, width, height] of [
+    ['a phone (390×844)', 390, 844],
+    ['a desktop (1400×1000)', 1400, 1000],
+  ] as const) {
+    it(`never scrolls sideways on ${size}, whatever view is open`, async () => {
+      for (const path of ['/?organization=SCO', '/?countries=CN,RU', '/?organization=NATO', `/?country=CN`]) {
+        const page = await openSized(path, width, height);
+        await developmentList(page).locator('.entry').first().waitFor();
+        await page.locator('.vis-item').first().waitFor();
+        const { scrollWidth, innerWidth } = await overflow(page);
+        expect({ path, scrollWidth }).toEqual({ path, scrollWidth: Math.min(scrollWidth, innerWidth) });
+        expect(problems.get(page)).toEqual([]);
+        await page.close();
+      }
+    });
+  }
+
+  it('opens the details of a tapped entry under it on a phone, with a way back to the entry', async () => {
+    const page = await openSized('/?organization=SCO', 390, 844);
+    const link = developmentList(page).getByRole('link', { name: XI_PUTIN_MEETING });
+    await link.waitFor();
+    await link.click();
+    const entry = developmentList(page).locator('.entry', { has: page.getByRole('link', { name: XI_PUTIN_MEETING }) });
+    await entry.locator('#details-panel .facts').waitFor();
+    // The details stand right under the entry: no jump to the end of the page.
+    const [linkBox, detailsBox] = await Promise.all([link.boundingBox(), details(page).boundingBox()]);
+    expect(detailsBox!.y - (linkBox!.y + linkBox!.height)).toBeLessThan(1000);
+    await details(page).getByRole('button', { name: 'Back to this entry in the list' }).click();
+    await expect(page.evaluate<string | undefined>('document.activeElement?.textContent')).resolves.toBe(XI_PUTIN_MEETING);
+    const { scrollWidth, innerWidth } = await overflow(page);
+    expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    await page.close();
+  });
+
+  for (const [size, width, height] of [
+    ['a phone', 390, 844],
+    ['a desktop', 1400, 1000],
+  ] as const) {
+    it(`never lists an absentee as an attendee, on the relation view and in the details (${size})`, async () => {
+      const page = await openSized('/?countries=CN,RU', width, height);
+      const entry = developmentList(page).locator('.entry', { hasText: PEACE_SUMMIT });
+      await entry.waitFor();
+      await expect(entry.locator('.entry-where').textContent()).resolves.not.toMatch(/China|Russia/);
+      await expect(entry.locator('.entry-absent').textContent()).resolves.toMatch(/Absent.*(China.*Russia|Russia.*China)/);
+      await entry.getByRole('link', { name: PEACE_SUMMIT }).click();
+      await details(page).locator('.facts').waitFor();
+      const facts = await details(page).locator('.facts').innerText();
+      const attended = facts.split('\n').find((line, i, lines) => lines[i - 1] === 'Attended') ?? '';
+      expect(attended).toContain('Ukraine');
+      expect(attended).not.toMatch(/China|Russia/);
+      expect(facts).toMatch(/Absent \(did not attend\)\s+(Russia|China)/);
+      await page.close();
+    });
+  }
+
+  it('says "recorded members" where the record of an organization is partial, and not for NATO', async () => {
+    const page = await openSized('/?organization=NATO&asOf=2024-03-07', 1400, 1000);
+    await page.locator('#membership-heading', { hasText: 'Members on 7 March 2024' }).waitFor();
+    await expect(memberList(page).locator('li').count()).resolves.toBe(32);
+    await expect(page.locator('#coverage-note').count()).resolves.toBe(0);
+    await page.goto(`${baseUrl}/?organization=EU`);
+    await page.locator('#membership-heading', { hasText: /^Recorded members on/ }).waitFor();
+    await expect(page.locator('#coverage-note').isVisible()).resolves.toBe(true);
+    await page.close();
+  });
+
+  it('shows a development recorded over HTTP on the open page without a reload, announced politely', async () => {
+    for (const [width, height] of [
+      [390, 844],
+      [1400, 1000],
+    ] as const) {
+      const page = await openSized('/?organization=SCO', width, height);
+      await developmentList(page).getByRole('link', { name: XI_PUTIN_MEETING }).waitFor();
+      await page.waitForTimeout(500); // the live feed is open once the view has loaded
+      const title = `Live test: SCO ministers meet in Bishkek (${width})`;
+      const answer = await fetch(`${baseUrl}/api/developments/summits`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ organization: 'SCO', host: 'KG', occurredOn: '2026-05-20', title, sources: [{ publisher: 'test' }] }),
+      });
+      expect(answer.status).toBe(201);
+      await developmentList(page).getByRole('link', { name: title }).waitFor({ timeout: 15_000 });
+      await expect(page.locator('#live-status').getAttribute('aria-live')).resolves.toBe('polite');
+      await page.locator('#live-status', { hasText: title }).waitFor();
+      await page.close();
+    }
+  });
+});
+
 describe('the page on a service that needs a key to read (PUBLIC_READS=false)', () => {
   const READER_KEY = 'reader-key-0123456789abcdef';
   let keyed: ChildProcess | undefined;

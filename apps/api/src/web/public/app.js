@@ -51,6 +51,8 @@ const ui = {
   list: $('development-list'),
   membershipHeading: $('membership-heading'),
   membershipBody: $('membership-body'),
+  detailsPanel: $('details-panel'),
+  side: document.querySelector('.side'),
   detailsHeading: $('details-heading'),
   detailsBody: $('details-body'),
 };
@@ -343,6 +345,8 @@ const itemDevelopments = new Map();
 /** Items with a period (summits with an end): drawn as ranges when wide enough to read, else as boxes. */
 const spans = new Map();
 const MIN_RANGE_PX = 72;
+/** Presidency and membership ranges: labelled with the name when it fits, else the code, else nothing (the tooltip says it). */
+const rangeLabels = new Map();
 
 async function renderTimeline(data) {
   let vis;
@@ -431,6 +435,13 @@ function fitSpans() {
     if (!item || (item.type === 'range') === wide) continue;
     updates.push(wide ? { id, type: 'range', end: new Date(span.end) } : { id, type: 'box', end: null });
   }
+  for (const [id, label] of rangeLabels) {
+    const px = (label.end - label.start) * pxPerMs;
+    const text = px >= label.name.length * 7.5 + 14 ? label.name : px >= label.code.length * 9 + 12 ? label.code : '';
+    if (text === label.shown) continue;
+    label.shown = text;
+    updates.push({ id, content: itemContent(text) });
+  }
   if (updates.length) timelineItems.update(updates);
 }
 
@@ -449,7 +460,9 @@ function itemContent(text) {
 
 function developmentItem(entry, group) {
   const start = new Date(periodStart(entry.occurredOn));
-  const tooltip = `<strong>${escapeHtml(entry.title)}</strong><br>${escapeHtml(formatPeriod(entry.occurredOn, entry.endsOn))} · ${escapeHtml(KIND_LABELS[entry.kind] ?? entry.kind)}`;
+  const { absent } = presentAndAbsent(entry);
+  const absence = absent.length ? `<br>Absent (did not attend): ${escapeHtml(listNames(absent))}` : '';
+  const tooltip = `<strong>${escapeHtml(entry.title)}</strong><br>${escapeHtml(formatPeriod(entry.occurredOn, entry.endsOn))} · ${escapeHtml(KIND_LABELS[entry.kind] ?? entry.kind)}${absence}`;
   const item = {
     id: entry.developmentId,
     group,
@@ -469,6 +482,7 @@ function developmentItem(entry, group) {
 function buildTimelineData(data) {
   itemDevelopments.clear();
   spans.clear();
+  rangeLabels.clear();
   const { view, entries } = data;
   const now = Date.now();
   const groups = [];
@@ -479,7 +493,7 @@ function buildTimelineData(data) {
   groups.push({ id: 'events', content: 'Summits & meetings', order: 1 });
   if (view.type === 'organization') {
     groups.push({ id: 'presidency', content: 'Presidency', order: 2 });
-    groups.push({ id: 'members', content: 'Members', order: 3 });
+    groups.push({ id: 'members', content: coverageOf(view.code) === 'complete' ? 'Members' : 'Recorded members', order: 3 });
     const handovers = byKind('presidency-handover');
     for (const period of data.presidencies ?? []) {
       const handover = handovers.find(
@@ -488,6 +502,13 @@ function buildTimelineData(data) {
       if (handover) used.add(handover.developmentId);
       const id = handover?.developmentId ?? `presidency:${period.country}:${period.from}`;
       const end = period.to ? periodStart(period.to) : Math.max(now, periodStart(period.from) + DAY);
+      rangeLabels.set(id, {
+        name: countryName(period.country),
+        code: period.country,
+        start: periodStart(period.from),
+        end,
+        shown: countryName(period.country),
+      });
       items.push({
         id,
         group: 'presidency',
@@ -499,6 +520,25 @@ function buildTimelineData(data) {
         className: 'kind-presidency-handover derived',
       });
       if (handover) itemDevelopments.set(id, handover.developmentId);
+    }
+    // A term that ended before anyone is known to follow: the gap is shown, not bridged.
+    const chain = data.presidencies ?? [];
+    for (const [index, period] of chain.entries()) {
+      if (!period.to) continue;
+      const gapStart = periodStart(period.to);
+      const next = chain.slice(index + 1).find((later) => periodStart(later.from) >= gapStart);
+      const gapEnd = next ? periodStart(next.from) : Math.max(now, gapStart + DAY);
+      if (gapEnd - gapStart < DAY) continue;
+      items.push({
+        id: `presidency-gap:${period.to}`,
+        group: 'presidency',
+        type: 'background',
+        start: new Date(gapStart),
+        end: new Date(gapEnd),
+        content: itemContent('no known holder'),
+        title: `No known holder of the presidency from ${escapeHtml(formatPartial(period.to))}`,
+        className: 'presidency-gap',
+      });
     }
     membershipRanges({
       entries,
@@ -568,6 +608,8 @@ function membershipRanges({ entries, current, keyOf, keyOfMember, label, used, i
       continue;
     }
     used.add(approval.developmentId);
+    const name = label(key, member);
+    rangeLabels.set(approval.developmentId, { name, code: key, start: from, end: Math.max(to, from + DAY), shown: name });
     items.push({
       id: approval.developmentId,
       group: 'members',
@@ -599,6 +641,7 @@ function setStatus(text, { error = false } = {}) {
 async function load({ keepDetails = false } = {}) {
   const view = state.view;
   if (!view) return;
+  follow(view);
   controller?.abort();
   controller = new AbortController();
   const { signal } = controller;
@@ -725,15 +768,54 @@ function renderList(data) {
       ),
     );
   }
+  // The details panel may stand inside an entry (narrow screens): bring it home before the entries are replaced.
+  ui.side.append(ui.detailsPanel);
   ui.list.replaceChildren(...sections);
   markSelected();
+  placeDetails();
+}
+
+const NARROW = window.matchMedia('(max-width: 56rem)');
+
+/**
+ * Keeps the reader's place: on a narrow screen (one column) the details open right under the chosen entry;
+ * on a wide one they stand beside the list, in the side column.
+ */
+function placeDetails() {
+  const item = state.development ? ui.list.querySelector(`.entry[data-development="${CSS.escape(state.development)}"]`) : null;
+  if (NARROW.matches && item) {
+    if (ui.detailsPanel.parentElement !== item) item.append(ui.detailsPanel);
+  } else if (ui.detailsPanel.parentElement !== ui.side) ui.side.append(ui.detailsPanel);
+}
+
+/** Back from the details to the chosen entry in the list. */
+function backToEntry() {
+  const link = state.development ? ui.list.querySelector(`a.entry-link[data-development="${CSS.escape(state.development)}"]`) : null;
+  if (!link) return;
+  link.scrollIntoView({ block: 'center' });
+  link.focus({ preventScroll: true });
+}
+
+/** The countries of an entry in a role, from its `roles` (every country, in no role, for an older answer). */
+const inRole = (entry, ...wanted) =>
+  entry.roles
+    ? [...new Set(entry.roles.filter((r) => wanted.includes(r.role)).map((r) => r.country))]
+    : wanted.includes('participant')
+      ? entry.countries
+      : [];
+/** Countries that took part (never an absentee), and those that were absent. */
+function presentAndAbsent(entry) {
+  const absent = inRole(entry, 'absentee');
+  const present = inRole(entry, 'participant', 'host', 'attendee', 'member', 'from', 'to').filter((code) => !absent.includes(code));
+  return { present, absent };
 }
 
 function entryItem(entry, view) {
   const where = [];
   if (entry.location) where.push([entry.location.city, countryName(entry.location.country)].filter(Boolean).join(', '));
-  const others = entry.countries.filter((code) => code !== entry.location?.country && !(view.type === 'country' && code === view.code));
-  if (others.length) where.push(listNames(others));
+  const { present, absent } = presentAndAbsent(entry);
+  const others = present.filter((code) => code !== entry.location?.country && !(view.type === 'country' && code === view.code));
+  if (others.length) where.push(entry.kind === 'peace-summit' ? `Attended: ${listNames(others)}` : listNames(others));
   if (entry.organizations.length && view.type !== 'organization') where.push(entry.organizations.join(', '));
   const link = el(
     'a',
@@ -759,6 +841,7 @@ function entryItem(entry, view) {
     el('h4', { className: 'entry-title' }, link),
     entry.summary ? el('p', { className: 'entry-summary' }, entry.summary) : null,
     where.length ? el('p', { className: 'entry-where' }, where.join(' · ')) : null,
+    absent.length ? el('p', { className: 'entry-absent' }, `Absent (did not attend): ${listNames(absent, 20)}`) : null,
   );
 }
 
@@ -812,17 +895,28 @@ async function loadMembership(signal) {
           : getJson(`/api/organizations/${code}/presidencies`, { asKnownAt }, signal),
       ]);
       if (stale()) return;
-      ui.membershipHeading.textContent = `Members on ${when}`;
+      const partial = coverageOf(view.code) !== 'complete';
+      ui.membershipHeading.textContent = `${partial ? 'Recorded members' : 'Members'} on ${when}`;
       const holder = presidencies
         .filter((period) => periodStart(period.from) <= periodStart(asOf) && (!period.to || periodStart(period.to) > periodStart(asOf)))
         .at(-1);
+      // A term that ended with nobody known to follow: say so rather than show the last holder.
+      const ended = holder ? null : presidencies.filter((period) => period.to && periodStart(period.to) <= periodStart(asOf)).at(-1);
       ui.membershipBody.replaceChildren(
         el(
           'p',
           { className: 'panel-summary' },
-          plural(answer.members.length, 'member'),
+          partial ? plural(answer.members.length, 'recorded member') : plural(answer.members.length, 'member'),
           holder ? ` · presidency: ${countryName(holder.country)} since ${formatPartial(holder.from)}` : '',
+          ended ? ` · presidency: no known holder since ${formatPartial(ended.to)} (${countryName(ended.country)}'s term ended)` : '',
         ),
+        partial
+          ? el(
+              'p',
+              { className: 'coverage-note', id: 'coverage-note' },
+              'The record of this organization’s members is partial: these are the members recorded so far, not its full membership.',
+            )
+          : '',
         answer.members.length
           ? el(
               'ul',
@@ -878,6 +972,9 @@ async function loadMembership(signal) {
     ui.membershipBody.replaceChildren(el('p', { className: 'error' }, `Could not load: ${error.message}`));
   }
 }
+
+/** `complete` when the service records every member since the founding; anything else is presented as partial. */
+const coverageOf = (code) => organizations.find((candidate) => candidate.code === code)?.membershipCoverage ?? 'partial';
 
 const organizationName = (code) => {
   const organization = organizations.find((candidate) => candidate.code === code);
@@ -965,6 +1062,7 @@ async function selectDevelopment(id, { origin }) {
   state.development = id;
   syncAddress();
   markSelected();
+  placeDetails();
   if (timeline && origin !== 'timeline') {
     const ids = itemIdsOf(id);
     timeline.setSelection(ids);
@@ -1052,7 +1150,7 @@ function renderDetails(development) {
   if (development.attendees?.length) fact('Attended', listNames(development.attendees, 30));
   if (development.absentees?.length)
     fact(
-      'Absent',
+      'Absent (did not attend)',
       development.absentees
         .map((absentee) => `${countryName(absentee.country)} (${ABSENCE_LABELS[absentee.reason] ?? absentee.reason})`)
         .join(', '),
@@ -1061,6 +1159,11 @@ function renderDetails(development) {
   const condition = development.retracted ? 'retracted' : development.corrected ? 'corrected' : null;
 
   const parts = [
+    el(
+      'p',
+      { className: 'back' },
+      el('button', { type: 'button', className: 'link-button back-to-entry', onclick: backToEntry }, 'Back to this entry in the list'),
+    ),
     condition ? el('p', { className: `badge is-${condition}` }, condition) : null,
     development.summary ? el('p', { className: 'details-summary' }, development.summary) : null,
     el('dl', { className: 'facts' }, facts),
@@ -1171,6 +1274,67 @@ function describeValue(value) {
 }
 
 // ---------------------------------------------------------------------------
+// Keeping up: the open view follows /api/live and says what changed, politely
+// ---------------------------------------------------------------------------
+
+let live;
+let liveKey = '';
+let liveTimer;
+const pendingNews = [];
+const LIVE_VERBS = { recorded: 'Recorded', corrected: 'Corrected', retracted: 'Retracted' };
+
+/** Whether an entry from the feed belongs to the open view (the feed is already scoped to one side of a pair). */
+function belongsToView(entry, view) {
+  if (!entry || !view) return false;
+  if (view.type === 'organization') return entry.organizations?.includes(view.code);
+  if (view.type === 'country') return entry.countries?.includes(view.code);
+  return entry.countries?.includes(view.a) && entry.countries?.includes(view.b);
+}
+
+function follow(view) {
+  const key = viewKey(view);
+  if (live && liveKey === key) return;
+  live?.close();
+  live = undefined;
+  liveKey = key;
+  // EventSource cannot send a key: a service that needs one for reads is not followed live.
+  if (!view || storedKey() || typeof EventSource !== 'function') return;
+  const param =
+    view.type === 'organization'
+      ? `organization=${encodeURIComponent(view.code)}`
+      : `country=${encodeURIComponent(view.type === 'country' ? view.code : view.a)}`;
+  live = new EventSource(`/api/live?${param}`);
+  for (const type of Object.keys(LIVE_VERBS)) {
+    live.addEventListener(type, (event) => {
+      let entry;
+      try {
+        entry = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (!belongsToView(entry, state.view)) return;
+      pendingNews.push(`${LIVE_VERBS[type]}: ${entry.title}`);
+      instantCache.delete(viewKey(state.view));
+      clearTimeout(liveTimer);
+      liveTimer = setTimeout(applyNews, 250);
+    });
+  }
+}
+
+async function applyNews() {
+  const news = pendingNews.splice(0);
+  if (!news.length) return;
+  const liveRegion = document.getElementById('live-status');
+  if (state.asKnownAt) {
+    // Replaying the past: the news is for the present; say so and leave the replay as it is.
+    liveRegion.textContent = `${news.join('; ')} — choose “Latest” to see it.`;
+    return;
+  }
+  await load({ keepDetails: true });
+  liveRegion.textContent = `Updated: ${news.join('; ')}.`;
+}
+
+// ---------------------------------------------------------------------------
 // Controls
 // ---------------------------------------------------------------------------
 
@@ -1205,6 +1369,7 @@ function readCode(input) {
 }
 
 function wireControls() {
+  NARROW.addEventListener('change', placeDetails);
   ui.organizationForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const code = ui.organizationSelect.value;
