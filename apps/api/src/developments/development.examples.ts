@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { DevelopmentKind } from '@annals/domain';
 import { sampleDataFile } from '../persistence/annals-lifecycle';
 
@@ -32,13 +33,16 @@ const MEMBERSHIP_ENDING_EXAMPLE = {
 let lines: Array<Record<string, unknown>> | undefined;
 function sampleLines(): Array<Record<string, unknown>> {
   if (lines) return lines;
-  const file = sampleDataFile();
-  lines = file
-    ? readFileSync(file, 'utf8')
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .map((line) => JSON.parse(line) as Record<string, unknown>)
-    : [];
+  // The authored lines of the sample story, next to the export the store is seeded from.
+  const exported = sampleDataFile();
+  const file = exported ? join(dirname(exported), 'sample-developments.ndjson') : undefined;
+  lines =
+    file && existsSync(file)
+      ? readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+      : [];
   return lines;
 }
 
