@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
+import { documentMatches, searchDocument } from './search-words';
+import { searchIndexOf } from './view-schema';
 import type { ViewDatabase } from './view-tables';
 
 export type ReadDialect = 'sqlite' | 'postgres';
@@ -35,19 +37,33 @@ export function openSqliteReadDatabase(filename: string, options: { synchronous?
   sqlite.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   // 64 MiB of page cache: rebuilds and timeline scans touch many pages.
   sqlite.pragma('cache_size = -65536');
+  registerSearchFunctions(sqlite);
   const db = new Kysely<ViewDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const inserts = new Map<string, Database.Statement>();
-  /** SQLite has one connection, so the transaction Kysely runs on is this handle's: the same statements join it. */
+  const prepared = (sql: string) => {
+    let statement = inserts.get(sql);
+    if (!statement) inserts.set(sql, (statement = sqlite.prepare(sql)));
+    return statement;
+  };
+  /**
+   * SQLite has one connection, so the transaction Kysely runs on is this handle's: the same statements join it.
+   * A version's `search_doc` is no column here: it goes into the table's FTS5 index under the version's vid.
+   */
   const insertRows = (_tx: Kysely<ViewDatabase>, physical: string, rows: readonly object[]): Promise<void> => {
     if (rows.length === 0) return Promise.resolve();
-    const columns = Object.keys(rows[0]!);
-    const key = `${physical}(${columns.join(',')})`;
-    let insert = inserts.get(key);
-    if (!insert) {
-      insert = sqlite.prepare(`INSERT INTO ${physical} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
-      inserts.set(key, insert);
+    const search = searchIndexOf(physical);
+    const columns = Object.keys(rows[0]!).filter((column) => !search || column !== 'search_doc');
+    const insert = prepared(`INSERT INTO ${physical} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+    const index = search ? prepared(`INSERT INTO ${search} (rowid, doc) VALUES (?, ?)`) : undefined;
+    for (const row of rows) {
+      if (!index) {
+        insert.run(row);
+        continue;
+      }
+      const { search_doc: doc, ...version } = row as { search_doc: string; vid: number };
+      insert.run(version);
+      index.run(version.vid, doc);
     }
-    for (const row of rows) insert.run(row);
     return Promise.resolve();
   };
   return {
@@ -57,6 +73,24 @@ export function openSqliteReadDatabase(filename: string, options: { synchronous?
     acquireRunnerLease: (signal) => acquireLockFile(`${filename}.runner.lock`, signal),
     close: () => db.destroy(),
   };
+}
+
+/**
+ * `annals_words(content, words)`: whether a version's content (JSON) holds every word (space-separated query
+ * tokens) in the sense of search-words.ts. A search whose words are all common walks the timeline in order and
+ * checks each row with it, which costs less than collecting every match from the FTS5 index.
+ */
+function registerSearchFunctions(sqlite: Database.Database): void {
+  let lastWords = '';
+  let words: string[] = [];
+  sqlite.function('annals_words', { deterministic: true }, (content: unknown, wanted: unknown) => {
+    if (typeof content !== 'string' || typeof wanted !== 'string') return 0;
+    if (wanted !== lastWords) {
+      lastWords = wanted;
+      words = wanted.split(' ');
+    }
+    return documentMatches(searchDocument(JSON.parse(content) as Parameters<typeof searchDocument>[0]), words) ? 1 : 0;
+  });
 }
 
 const STATEMENT_CACHE_SIZE = 256;
