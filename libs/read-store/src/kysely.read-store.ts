@@ -11,8 +11,18 @@ import type {
 import type { ReadDialect } from './read-database';
 import { queryWords } from './search-words';
 import { timelineEntry } from './timeline-entry';
-import { candidates, chooseDriver, countsSql, readCounts, timelineKeys, type Driver, type TimelineFilter } from './timeline-plan';
-import { numberedPlaceholders, timelineSql, type PageRow } from './timeline-sql';
+import {
+  candidates,
+  chooseDriver,
+  countsSql,
+  ftsQuery,
+  readCounts,
+  timelineKeys,
+  type Counts,
+  type Driver,
+  type TimelineFilter,
+} from './timeline-plan';
+import { numberedPlaceholders, timelineSql, versionsSql, type PageRow, type SearchRow } from './timeline-sql';
 import { ownStream, type DevVersionRow, type ViewDatabase, type ViewDb } from './view-tables';
 
 /** Current rows, or the rows as recorded at `asKnownAt` (SQL:2011-style system time). */
@@ -72,6 +82,15 @@ function entryOf(row: StoredVersion, content: AnyContent): TimelineEntry {
 
 const EMPTY_PAGE = new BuiltTimelinePage([], [], null);
 
+/** Timeline order: the start of the occurred date, then the position. */
+function sortTimeline<Row extends Pick<PageRow, 'occurred_start' | 'position'>>(rows: Row[], order: 'asc' | 'desc'): Row[] {
+  const sign = order === 'asc' ? 1 : -1;
+  return rows.sort(
+    (a, b) =>
+      sign * (a.occurred_start < b.occurred_start ? -1 : a.occurred_start > b.occurred_start ? 1 : Number(a.position) - Number(b.position)),
+  );
+}
+
 /** What a read asks for; undefined when it cannot match anything (a `q` with no letter or digit holds no word). */
 function filterOf(query: TimelineQuery): TimelineFilter | undefined {
   const text = query.scope.type === 'search' ? query.scope.text : undefined;
@@ -94,8 +113,13 @@ export class KyselyReadStore implements ReadStore {
   async timeline(query: TimelineQuery): Promise<TimelinePage> {
     const filter = filterOf(query);
     if (!filter) return EMPTY_PAGE;
-    const driver = await this.driver(query, filter);
-    const rows = await this.raw<PageRow>(timelineSql(query, filter, driver, this.dialect));
+    const { driver, counts } = await this.choose(query, filter);
+    let rows: PageRow[];
+    if (driver.type === 'words' && this.dialect === 'sqlite') {
+      const fts = counts && ftsQuery(filter.words ?? [], counts);
+      if (fts === undefined) return EMPTY_PAGE;
+      rows = await this.searchInRowidOrder(query, filter, fts);
+    } else rows = await this.raw<PageRow>(timelineSql(query, filter, driver, this.dialect));
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
     const contents = page.map((row) => JSON.parse(row.content) as AnyContent);
@@ -107,17 +131,35 @@ export class KyselyReadStore implements ReadStore {
     );
   }
 
+  /**
+   * SQLite's full-text driver: the first `limit + 1` matches in rowid order (day by day), then the rest of the
+   * last one's day, sorted together in timeline order; rows after that day cannot come before any of these.
+   */
+  private async searchInRowidOrder(query: TimelineQuery, filter: TimelineFilter, fts: string): Promise<PageRow[]> {
+    const first = await this.raw<SearchRow>(timelineSql(query, filter, { type: 'words' }, 'sqlite', { fts }));
+    const last = first[first.length - 1];
+    let matches = first;
+    if (last && first.length > query.limit) {
+      const range = { after: { day: last.day, vid: last.vid } };
+      matches = [...first, ...(await this.raw<SearchRow>(timelineSql(query, filter, { type: 'words' }, 'sqlite', { fts, range })))];
+    }
+    const page = sortTimeline(matches, query.order).slice(0, query.limit + 1);
+    if (page.length === 0) return [];
+    const rows = new Map((await this.raw<PageRow & { vid: number }>(versionsSql(page.map((m) => m.vid)))).map((row) => [row.vid, row]));
+    return page.map((match) => rows.get(match.vid)!);
+  }
+
   /** How the planner chooses where to read from, for tests and benchmarks. */
   async plan(query: TimelineQuery): Promise<Driver | undefined> {
     const filter = filterOf(query);
-    return filter ? this.driver(query, filter) : undefined;
+    return filter ? (await this.choose(query, filter)).driver : undefined;
   }
 
-  private async driver(query: TimelineQuery, filter: TimelineFilter): Promise<Driver> {
+  private async choose(query: TimelineQuery, filter: TimelineFilter): Promise<{ driver: Driver; counts?: Counts }> {
     const options = candidates(filter);
-    if (options.length === 1) return options[0]!;
-    const counts = readCounts(await this.raw<{ name: string; n: unknown; terms: unknown }>(countsSql(filter)));
-    return chooseDriver(filter, counts, query.limit, this.dialect);
+    if (options.length === 1 && options[0]!.type !== 'words') return { driver: options[0]! };
+    const counts = readCounts(filter, await this.raw<{ name: string; n: unknown; terms: unknown; listed: unknown }>(countsSql(filter)));
+    return { driver: chooseDriver(filter, counts, query.limit, this.dialect), counts };
   }
 
   private async raw<Row>({ text, parameters }: { text: string; parameters: unknown[] }): Promise<Row[]> {

@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import { documentMatches, searchDocument } from './search-words';
-import { searchIndexOf } from './view-schema';
+import { textHasWords } from './search-words';
+import { searchIndexOf, searchRowid } from './view-schema';
 import type { ViewDatabase } from './view-tables';
 
 export type ReadDialect = 'sqlite' | 'postgres';
@@ -37,6 +37,10 @@ export function openSqliteReadDatabase(filename: string, options: { synchronous?
   sqlite.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   // 64 MiB of page cache: rebuilds and timeline scans touch many pages.
   sqlite.pragma('cache_size = -65536');
+  // Reads of scattered rows (a timeline page joins ~50 versions) come straight from the OS page cache through a
+  // memory map instead of a read() and a copy per page: measured 7 → 2.6 µs per version row on 250k developments.
+  // Address space only; writes still go through SQLite's pager.
+  sqlite.pragma('mmap_size = 17179869184');
   registerSearchFunctions(sqlite);
   const db = new Kysely<ViewDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const inserts = new Map<string, Database.Statement>();
@@ -60,9 +64,9 @@ export function openSqliteReadDatabase(filename: string, options: { synchronous?
         insert.run(row);
         continue;
       }
-      const { search_doc: doc, ...version } = row as { search_doc: string; vid: number };
+      const { search_doc: doc, ...version } = row as { search_doc: string; vid: number; occurred_start: string };
       insert.run(version);
-      index.run(version.vid, doc);
+      index.run(searchRowid(version.occurred_start, version.vid), doc);
     }
     return Promise.resolve();
   };
@@ -76,20 +80,21 @@ export function openSqliteReadDatabase(filename: string, options: { synchronous?
 }
 
 /**
- * `annals_words(content, words)`: whether a version's content (JSON) holds every word (space-separated query
- * tokens) in the sense of search-words.ts. A search whose words are all common walks the timeline in order and
- * checks each row with it, which costs less than collecting every match from the FTS5 index.
+ * `annals_words(title, summary, tags, words)`: whether a version's title, summary and tags (a JSON array) hold
+ * every word (space-separated query tokens) in the sense of search-words.ts. A search whose words are all
+ * common walks a timeline in order and checks each row with it, instead of merging huge prefix lists.
  */
 function registerSearchFunctions(sqlite: Database.Database): void {
   let lastWords = '';
   let words: string[] = [];
-  sqlite.function('annals_words', { deterministic: true }, (content: unknown, wanted: unknown) => {
-    if (typeof content !== 'string' || typeof wanted !== 'string') return 0;
+  sqlite.function('annals_words', { deterministic: true }, (title: unknown, summary: unknown, tags: unknown, wanted: unknown) => {
+    if (typeof wanted !== 'string') return 0;
     if (wanted !== lastWords) {
       lastWords = wanted;
       words = wanted.split(' ');
     }
-    return documentMatches(searchDocument(JSON.parse(content) as Parameters<typeof searchDocument>[0]), words) ? 1 : 0;
+    const tagText = typeof tags === 'string' ? (JSON.parse(tags) as string[]).join('\n') : '';
+    return textHasWords(`${typeof title === 'string' ? title : ''}\n${typeof summary === 'string' ? summary : ''}\n${tagText}`, words) ? 1 : 0;
   });
 }
 

@@ -41,6 +41,29 @@ export function queryWords(q: string): string[] {
   return tokens.filter((token) => !tokens.some((other) => other !== token && other.startsWith(token)));
 }
 
+/**
+ * `documentMatches(searchTokens(text), words)` without building the tokens: a word matches where it occurs in
+ * the folded text at the start of a token (after a character that is no letter or digit). Words are query
+ * tokens, so an occurrence never runs past its token. This is SQLite's per-row check: it runs on every row a
+ * common-word search walks, and most rows are ASCII, which needs no Unicode normalization.
+ */
+export function textHasWords(text: string, words: readonly string[]): boolean {
+  // eslint-disable-next-line no-control-regex
+  const folded = /^[\x00-\x7f]*$/.test(text) ? text.toLowerCase() : foldText(text);
+  return words.every((word) => {
+    for (let at = folded.indexOf(word); at !== -1; at = folded.indexOf(word, at + 1)) {
+      if (at === 0) return true;
+      const before = folded.codePointAt(at - 1)!;
+      // The code unit before may be the second half of a letter outside the BMP.
+      const previous = before >= 0xdc00 && before <= 0xdfff && at >= 2 ? String.fromCodePoint(folded.codePointAt(at - 2)!) : String.fromCodePoint(before);
+      if (!TOKEN_CHAR.test(previous)) return true;
+    }
+    return false;
+  });
+}
+
+const TOKEN_CHAR = /^[\p{L}\p{N}]$/u;
+
 /** True when every word is a prefix of one of the tokens: the meaning both indexes implement. */
 export function documentMatches(tokens: readonly string[], words: readonly string[]): boolean {
   return words.every((word) => tokens.some((token) => token.startsWith(word)));

@@ -114,7 +114,7 @@ export async function createViewTable(
 }
 
 /**
- * SQLite's full-text index of development versions: an FTS5 table keyed by `vid` (its rowid), contentless (the
+ * SQLite's full-text index of development versions: an FTS5 table keyed by `searchRowid`, contentless (the
  * text is in the version's content already) and without positions or column sizes (`detail=none`,
  * `columnsize=0`): a query is words that must all appear, never a phrase, so doc ids are all it needs to keep.
  * Text arrives folded and tokenized (search-words.ts), so the tokenizer must only split on the spaces between
@@ -122,6 +122,29 @@ export async function createViewTable(
  * could split a token in two and turn a word into a phrase, which `detail=none` refuses.
  */
 const FTS5 = `fts5(doc, content='', detail=none, columnsize=0, tokenize='ascii')`;
+
+
+/**
+ * The FTS5 rowid of a version: its day in the high bits, its vid in the low 40 bits (a trillion events). FTS5
+ * hands matches out in rowid order, so a search reads them in timeline order, day by day, and stops once a page
+ * is full, however common its words are; only rows of one day need sorting by position.
+ */
+export const SEARCH_VID_BITS = 40;
+export const searchRowid = (occurredStart: string, vid: number): bigint =>
+  (BigInt(dayNumber(occurredStart)) << BigInt(SEARCH_VID_BITS)) | BigInt(vid);
+
+/** A day count of a `YYYY-MM-DD` day that grows with the date (proleptic Gregorian): 306 for 0000-01-01, under 2^22 for 9999. */
+export function dayNumber(isoDay: string): number {
+  const year = Number(isoDay.slice(0, 4));
+  const month = Number(isoDay.slice(5, 7));
+  const day = Number(isoDay.slice(8, 10));
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe + 366;
+}
 
 /**
  * The FTS5 table that belongs to a physical `dev_versions` table (live or rebuilt), on SQLite. Like a B-tree index
