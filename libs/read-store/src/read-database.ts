@@ -94,7 +94,9 @@ function registerSearchFunctions(sqlite: Database.Database): void {
       words = wanted.split(' ');
     }
     const tagText = typeof tags === 'string' ? (JSON.parse(tags) as string[]).join('\n') : '';
-    return textHasWords(`${typeof title === 'string' ? title : ''}\n${typeof summary === 'string' ? summary : ''}\n${tagText}`, words) ? 1 : 0;
+    return textHasWords(`${typeof title === 'string' ? title : ''}\n${typeof summary === 'string' ? summary : ''}\n${tagText}`, words)
+      ? 1
+      : 0;
   });
 }
 

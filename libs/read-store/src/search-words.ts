@@ -55,7 +55,8 @@ export function textHasWords(text: string, words: readonly string[]): boolean {
       if (at === 0) return true;
       const before = folded.codePointAt(at - 1)!;
       // The code unit before may be the second half of a letter outside the BMP.
-      const previous = before >= 0xdc00 && before <= 0xdfff && at >= 2 ? String.fromCodePoint(folded.codePointAt(at - 2)!) : String.fromCodePoint(before);
+      const previous =
+        before >= 0xdc00 && before <= 0xdfff && at >= 2 ? String.fromCodePoint(folded.codePointAt(at - 2)!) : String.fromCodePoint(before);
       if (!TOKEN_CHAR.test(previous)) return true;
     }
     return false;

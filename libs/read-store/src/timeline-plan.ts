@@ -20,22 +20,34 @@ export interface TimelineFilter {
   readonly words?: readonly string[];
 }
 
-/** Counts from `dev_counts`: `v`, `k:<kind>`, `t:<key>`, and `w:<word>` summed over the word's prefix range. */
-export type Counts = ReadonlyMap<string, number>;
+/**
+ * Counts from `dev_counts`: `v`, `k:<kind>`, `t:<key>`, and `w:<word>` summed over the word's prefix range;
+ * `terms`: the index terms a word stands for, when they are few (see `ftsQuery`).
+ */
+export interface Counts {
+  readonly n: ReadonlyMap<string, number>;
+  readonly terms: ReadonlyMap<string, readonly string[]>;
+}
 
 /**
- * Relative cost of one row for each way of reading, measured on a 250k-development archive (see the README's
- * search section): an ordered index step plus the version's row; the same with the words checked on the row
- * (SQLite decodes the content and tokenizes it, PostgreSQL tests the stored tsvector); one version out of the
- * full-text index (index read, row lookup, the sort at the end).
+ * Relative cost of one row for each way of reading, measured on a 250k-development archive (drivers.js in the
+ * search notes of the README): `row`, an ordered index step and its version row (~2 µs on SQLite); `words`,
+ * the words checked on that row (SQLite extracts and scans the title, summary and tags in `annals_words`,
+ * PostgreSQL tests the stored tsvector); `match`, a version out of the full-text index (on SQLite in timeline
+ * order, on PostgreSQL a GIN match that must be fetched and sorted); `posting`, a doc id merged for a word
+ * given as a prefix (FTS5 merges every posting of its terms before the first match, once per step);
+ * `dayRest`, the rows of the last day SQLite's full-text driver reads whole (a few dozen, hundreds on the
+ * 1 January where year-only dates start).
  */
 const COST = {
-  sqlite: { row: 1, rowWithWords: 4, match: 1.5 },
-  postgres: { row: 1, rowWithWords: 1.2, match: 1.5 },
+  sqlite: { row: 1, words: 2.5, match: 1.2, posting: 0.85, dayRest: 150 },
+  postgres: { row: 1, words: 0.2, match: 1.5, posting: 0, dayRest: 0 },
 } as const;
 
 /** A word matching more index terms than this is treated as matching everything: scanning its terms costs more. */
 export const PREFIX_TERMS_CAP = 1000;
+/** Up to this many terms, a word is looked up as their OR (FTS5 streams it), beyond as a prefix (FTS5 merges it first). */
+export const TERMS_LISTED = 64;
 
 /** The candidate drivers of a read, before counts are known. */
 export function candidates(filter: TimelineFilter): Driver[] {
@@ -47,20 +59,10 @@ export function candidates(filter: TimelineFilter): Driver[] {
   return out;
 }
 
-/** The count names a plan needs; `w:` names stand for prefix ranges. */
-export function countNames(filter: TimelineFilter): string[] {
-  return [
-    'v',
-    ...filter.keys.map((key) => `t:${key}`),
-    ...(filter.kinds ?? []).map((kind) => `k:${kind}`),
-    ...(filter.words ?? []).map((w) => `w:${w}`),
-  ];
-}
-
 /**
- * One statement for all the counts a plan needs: exact names, then one capped prefix range per word (the sum of
- * the versions holding any token that starts with it, an upper bound of its matches; `terms` says whether the
- * range was cut at the cap).
+ * One statement for all the counts a plan needs: exact names; per word, its first index terms (to tell few from
+ * many) and the capped sum over its prefix range (the versions holding any token that starts with it, an upper
+ * bound of its matches; `terms` says whether the range was cut at the cap).
  */
 export function countsSql(filter: TimelineFilter): { text: string; parameters: unknown[] } {
   const parameters: unknown[] = [];
@@ -68,55 +70,85 @@ export function countsSql(filter: TimelineFilter): { text: string; parameters: u
     parameters.push(value);
     return '?';
   };
-  const exact = countNames(filter).filter((name) => !name.startsWith('w:'));
-  const parts = [`SELECT name, n, 1 AS terms FROM dev_counts WHERE name IN (${exact.map(p).join(', ')})`];
+  const exact = ['v', ...filter.keys.map((key) => `t:${key}`), ...(filter.kinds ?? []).map((kind) => `k:${kind}`)];
+  const parts = [`SELECT name, n, 1 AS terms, 0 AS listed FROM dev_counts WHERE name IN (${exact.map(p).join(', ')})`];
   for (const [i, word] of (filter.words ?? []).entries()) {
+    const range = () => `name >= ${p(`w:${word}`)} AND name < ${p(`w:${prefixUpperBound(word)}`)}`;
     parts.push(
-      `SELECT CAST(${p(`w:${word}`)} AS TEXT) AS name, COALESCE(SUM(n), 0) AS n, COUNT(*) AS terms FROM ` +
-        `(SELECT n FROM dev_counts WHERE name >= ${p(`w:${word}`)} AND name < ${p(`w:${prefixUpperBound(word)}`)} LIMIT ${PREFIX_TERMS_CAP}) w${i}`,
+      `SELECT CAST(${p(`w:${word}`)} AS TEXT) AS name, COALESCE(SUM(n), 0) AS n, COUNT(*) AS terms, 0 AS listed FROM ` +
+        `(SELECT n FROM dev_counts WHERE ${range()} LIMIT ${PREFIX_TERMS_CAP}) s${i}`,
+      `SELECT * FROM (SELECT name, n, 1 AS terms, 1 AS listed FROM dev_counts WHERE ${range()} ORDER BY name LIMIT ${TERMS_LISTED + 1}) l${i}`,
     );
   }
   return { text: parts.join(' UNION ALL '), parameters };
 }
 
-export function readCounts(rows: ReadonlyArray<{ name: string; n: unknown; terms: unknown }>): Counts {
-  const counts = new Map<string, number>();
+export function readCounts(
+  filter: TimelineFilter,
+  rows: ReadonlyArray<{ name: string; n: unknown; terms: unknown; listed: unknown }>,
+): Counts {
+  const n = new Map<string, number>();
+  const listed = new Map<string, string[]>();
   const total = Number(rows.find((row) => row.name === 'v')?.n ?? 0);
-  for (const row of rows) counts.set(row.name, Number(row.terms) >= PREFIX_TERMS_CAP ? total : Number(row.n));
-  return counts;
+  for (const row of rows) {
+    if (Number(row.listed) !== 1) n.set(row.name, Number(row.terms) >= PREFIX_TERMS_CAP ? total : Number(row.n));
+    else {
+      // Query words are never prefixes of one another (queryWords), so a term is in one word's range only.
+      const term = row.name.slice(2);
+      const word = (filter.words ?? []).find((w) => term.startsWith(w));
+      if (word !== undefined) listed.set(word, [...(listed.get(word) ?? []), term]);
+    }
+  }
+  const terms = new Map([...listed].filter(([, list]) => list.length <= TERMS_LISTED));
+  // A word with no term at all matches nothing: an empty list says so.
+  for (const word of filter.words ?? []) if (!listed.has(word)) terms.set(word, []);
+  return { n, terms };
+}
+
+/**
+ * The FTS5 query of the words: each word as the OR of the terms it stands for when they are few (FTS5 streams
+ * an OR in rowid order), else as a prefix (which FTS5 merges in full first); words are ANDed. Terms are runs of
+ * letters and digits, so quoting them is all the escaping FTS5 syntax needs. Undefined when a word has no term.
+ */
+export function ftsQuery(words: readonly string[], counts: Counts): string | undefined {
+  const parts: string[] = [];
+  for (const word of words) {
+    const terms = counts.terms.get(word);
+    if (terms?.length === 0) return undefined;
+    parts.push(terms ? `(${terms.map((term) => `"${term}"`).join(' OR ')})` : `"${word}"*`);
+  }
+  return parts.join(' AND ');
 }
 
 /**
  * The cheapest driver for the counts: an ordered driver reads about `limit + 1` rows divided by the share of rows
- * the other conditions let through (taken as independent), never more than it holds; the full-text driver reads
- * every version with its rarest word. "Start from the rarer side" for relations, kinds and words alike.
+ * the other conditions let through (taken as independent), never more than it holds. On SQLite the full-text
+ * driver is ordered too (see `searchRowid`), after merging the postings of any word given as a prefix; on
+ * PostgreSQL it fetches and sorts every match. "Start from the rarer side", for relations, kinds and words alike.
  */
 export function chooseDriver(filter: TimelineFilter, counts: Counts, limit: number, dialect: ReadDialect): Driver {
   const options = candidates(filter);
   if (options.length === 1) return options[0]!;
-  const total = Math.max(1, counts.get('v') ?? 1);
-  const size = (driver: Driver): number => {
-    switch (driver.type) {
-      case 'key':
-        return counts.get(`t:${driver.key}`) ?? 0;
-      case 'kinds':
-        return driver.kinds.reduce((sum, kind) => sum + (counts.get(`k:${kind}`) ?? 0), 0);
-      case 'versions':
-        return total;
-      case 'words':
-        return Math.min(...(filter.words ?? []).map((word) => counts.get(`w:${word}`) ?? 0));
-    }
-  };
+  const count = (name: string) => counts.n.get(name) ?? 0;
+  const total = Math.max(1, count('v'));
   const share = (n: number) => Math.min(1, n / total);
-  const wordsShare = (filter.words ?? []).reduce((product, word) => product * share(counts.get(`w:${word}`) ?? 0), 1);
-  const kindsShare = filter.kinds?.length ? share(filter.kinds.reduce((sum, kind) => sum + (counts.get(`k:${kind}`) ?? 0), 0)) : 1;
+  const words = filter.words ?? [];
+  const kindsSize = (filter.kinds ?? []).reduce((sum, kind) => sum + count(`k:${kind}`), 0);
   const cost = COST[dialect];
   const estimate = (driver: Driver): number => {
-    if (driver.type === 'words') return size(driver) * cost.match;
-    let pass = wordsShare * (driver.type === 'kinds' ? 1 : kindsShare);
-    for (const key of filter.keys) if (driver.type !== 'key' || driver.key !== key) pass *= share(counts.get(`t:${key}`) ?? 0);
-    const rows = Math.min(size(driver), (limit + 1) / Math.max(pass, 1e-9));
-    return rows * (filter.words?.length ? cost.rowWithWords : cost.row);
+    let pass = 1;
+    for (const key of filter.keys) if (driver.type !== 'key' || driver.key !== key) pass *= share(count(`t:${key}`));
+    if (filter.kinds?.length && driver.type !== 'kinds') pass *= share(kindsSize);
+    if (driver.type === 'words') {
+      const matches = Math.min(...words.map((word) => count(`w:${word}`)));
+      if (dialect === 'postgres') return matches * cost.match;
+      const merged = words.filter((word) => !counts.terms.has(word)).reduce((sum, word) => sum + count(`w:${word}`), 0);
+      return merged * cost.posting + Math.min(matches, (limit + 1) / Math.max(pass, 1e-9)) * cost.match + cost.dayRest;
+    }
+    for (const word of words) pass *= share(count(`w:${word}`));
+    const size = driver.type === 'key' ? count(`t:${driver.key}`) : driver.type === 'kinds' ? kindsSize : total;
+    const rows = Math.min(size, (limit + 1) / Math.max(pass, 1e-9));
+    return rows * (cost.row + (words.length ? cost.words : 0));
   };
   return options.reduce((best, driver) => (estimate(driver) < estimate(best) ? driver : best));
 }

@@ -138,7 +138,8 @@ export function timelineSql(
     return `${prefix}SELECT ${columns} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order}${limit}`;
   };
 
-  if (driver.type !== 'kinds' || driver.kinds.length === 1) return { text: select(driver.type === 'kinds' ? driver.kinds[0] : undefined), parameters };
+  if (driver.type !== 'kinds' || driver.kinds.length === 1)
+    return { text: select(driver.type === 'kinds' ? driver.kinds[0] : undefined), parameters };
   const branches = driver.kinds.map((kind, i) => `SELECT * FROM (${select(kind)}) b${i}`);
   const text = `${branches.join(' UNION ALL ')} ORDER BY occurred_start ${direction}, position ${direction} LIMIT ${p(query.limit + 1)}`;
   return { text, parameters };
@@ -175,7 +176,10 @@ function rowidBounds(query: TimelineQuery, p: (value: unknown) => string, range:
 
 /** The page rows of the given versions (SQLite's full-text driver found them), in no particular order. */
 export function versionsSql(vids: readonly number[]): Sql {
-  return { text: `SELECT ${PAGE_COLUMNS}, v.vid FROM dev_versions v WHERE v.vid IN (${vids.map(() => '?').join(', ')})`, parameters: [...vids] };
+  return {
+    text: `SELECT ${PAGE_COLUMNS}, v.vid FROM dev_versions v WHERE v.vid IN (${vids.map(() => '?').join(', ')})`,
+    parameters: [...vids],
+  };
 }
 
 /** PostgreSQL numbers its placeholders ($1, $2, …); the SQL here has no other question marks. */

@@ -123,7 +123,6 @@ export async function createViewTable(
  */
 const FTS5 = `fts5(doc, content='', detail=none, columnsize=0, tokenize='ascii')`;
 
-
 /**
  * The FTS5 rowid of a version: its day in the high bits, its vid in the low 40 bits (a trillion events). FTS5
  * hands matches out in rowid order, so a search reads them in timeline order, day by day, and stops once a page
