@@ -53,10 +53,9 @@ export function textHasWords(text: string, words: readonly string[]): boolean {
   return words.every((word) => {
     for (let at = folded.indexOf(word); at !== -1; at = folded.indexOf(word, at + 1)) {
       if (at === 0) return true;
-      const before = folded.codePointAt(at - 1)!;
-      // The code unit before may be the second half of a letter outside the BMP.
-      const previous =
-        before >= 0xdc00 && before <= 0xdfff && at >= 2 ? String.fromCodePoint(folded.codePointAt(at - 2)!) : String.fromCodePoint(before);
+      // The character before may be a letter outside the BMP: a surrogate pair ending there.
+      const pair = at >= 2 ? folded.codePointAt(at - 2)! : 0;
+      const previous = String.fromCodePoint(pair > 0xffff ? pair : folded.charCodeAt(at - 1));
       if (!TOKEN_CHAR.test(previous)) return true;
     }
     return false;
