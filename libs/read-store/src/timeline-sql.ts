@@ -123,6 +123,8 @@ export function timelineSql(
     if (query.cursor) {
       const { start, position } = query.cursor;
       const op = asc ? '>' : '<';
+      // The plain bound first: it is what lets the index seek to the cursor instead of filtering up to it.
+      where.push(`${o}.occurred_start ${op}= ${p(start)}`);
       where.push(`(${o}.occurred_start ${op} ${p(start)} OR (${o}.occurred_start = ${p(start)} AND ${o}.position ${op} ${p(position)}))`);
     }
     // Last: the dearest check runs only on rows that passed the others.
