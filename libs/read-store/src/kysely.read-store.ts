@@ -16,6 +16,7 @@ import {
   chooseDriver,
   countsSql,
   ftsQuery,
+  rarestWord,
   readCounts,
   timelineKeys,
   type Counts,
@@ -119,7 +120,10 @@ export class KyselyReadStore implements ReadStore {
       const fts = counts && ftsQuery(filter.words ?? [], counts);
       if (fts === undefined) return EMPTY_PAGE;
       rows = await this.searchInRowidOrder(query, filter, fts);
-    } else rows = await this.raw<PageRow>(timelineSql(query, filter, driver, this.dialect));
+    } else {
+      const rarest = driver.type === 'words' && counts ? rarestWord(filter.words ?? [], counts) : undefined;
+      rows = await this.raw<PageRow>(timelineSql(query, filter, driver, this.dialect, rarest ? { rarest } : {}));
+    }
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
     const contents = page.map((row) => JSON.parse(row.content) as AnyContent);

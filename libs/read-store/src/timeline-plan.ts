@@ -37,11 +37,13 @@ export interface Counts {
  * the full-text index (on SQLite in timeline order, on PostgreSQL a GIN match that must be fetched and
  * sorted); `posting`, a doc id FTS5 merges for a word given as a prefix (all of them before the first match,
  * once per step: 8.8k postings cost ~15 ms); `dayRest`, the rows of the last day SQLite's full-text driver
- * reads whole (a few dozen, hundreds on the 1 January where year-only dates start).
+ * reads whole (a few dozen, hundreds on the 1 January where year-only dates start). On PostgreSQL a row is
+ * ~2.5 µs with its tsvector check and a GIN match ~8 µs (a heap fetch out of order, then the sort): GIN drives
+ * below ~2k matches at 250k developments, an ordered scan with the check above.
  */
 const COST = {
   sqlite: { row: 1, words: 2.5, match: 1.2, posting: 0.85, dayRest: 150 },
-  postgres: { row: 1, words: 0.2, match: 1.5, posting: 0, dayRest: 0 },
+  postgres: { row: 1, words: 0.2, match: 4, posting: 0, dayRest: 0 },
 } as const;
 
 /** A word matching more index terms than this is treated as matching everything: scanning its terms costs more. */
@@ -118,6 +120,12 @@ export function ftsQuery(words: readonly string[], counts: Counts): string | und
     parts.push(terms ? `(${terms.map((term) => `"${term}"`).join(' OR ')})` : `"${word}"*`);
   }
   return parts.join(' AND ');
+}
+
+/** The word with the fewest matches, by the counts. */
+export function rarestWord(words: readonly string[], counts: Counts): string | undefined {
+  const matches = (word: string) => counts.n.get(`w:${word}`) ?? 0;
+  return words.reduce<string | undefined>((best, word) => (best === undefined || matches(word) < matches(best) ? word : best), undefined);
 }
 
 /**

@@ -58,7 +58,7 @@ export function timelineSql(
   filter: TimelineFilter,
   driver: Driver,
   dialect: ReadDialect,
-  search: { fts?: string; range?: SearchRange } = {},
+  search: { fts?: string; range?: SearchRange; rarest?: string } = {},
 ): Sql {
   const parameters: unknown[] = [];
   const p = (value: unknown) => {
@@ -100,17 +100,22 @@ export function timelineSql(
           where.push(`v.vid = (f.rowid & ${VID_MASK})`, ...rowidBounds(query, p, search.range));
         } else {
           // MATERIALIZED: the GIN index gives the matches, whatever the planner guesses of the words' frequency.
-          prefix = `WITH m AS MATERIALIZED (SELECT vid FROM dev_versions WHERE search_doc @@ ${p(tsQuery)}::tsquery) `;
+          // Only the rarest word's: a common word's posting lists cost more to read than its check on each match.
+          const gin = search.rarest ? `'${search.rarest}':*` : tsQuery;
+          prefix = `WITH m AS MATERIALIZED (SELECT vid FROM dev_versions WHERE search_doc @@ ${p(gin)}::tsquery) `;
           from = 'm JOIN dev_versions v ON v.vid = m.vid';
         }
         break;
     }
     const plus = dialect === 'sqlite' ? '+' : '';
+    // On PostgreSQL, OFFSET 0 keeps the EXISTS a check on each row: made a semi-join, it would read the other
+    // (frequent) key's whole range first, which is what starting from the rarer side avoids.
+    const onEachRow = dialect === 'postgres' ? ' OFFSET 0' : '';
     for (const key of filter.keys) {
       if (driver.type === 'key' && driver.key === key) continue;
       where.push(
         `EXISTS (SELECT 1 FROM dev_timeline tk WHERE tk.timeline_key = ${p(key)} AND tk.occurred_start = v.occurred_start ` +
-          `AND tk.position = v.position AND tk.vid = v.vid)`,
+          `AND tk.position = v.position AND tk.vid = v.vid${onEachRow})`,
       );
     }
     // Current rows, or the rows as recorded at `asKnownAt` (SQL:2011-style system time).
@@ -128,7 +133,7 @@ export function timelineSql(
       where.push(`(${o}.occurred_start ${op} ${p(start)} OR (${o}.occurred_start = ${p(start)} AND ${o}.position ${op} ${p(position)}))`);
     }
     // Last: the dearest check runs only on rows that passed the others.
-    if (words.length > 0 && driver.type !== 'words')
+    if (words.length > 0 && (driver.type !== 'words' || (dialect === 'postgres' && search.rarest !== undefined && words.length > 1)))
       where.push(
         dialect === 'sqlite'
           ? `annals_words(json_extract(v.content, '$.title'), json_extract(v.content, '$.summary'), json_extract(v.content, '$.tags'), ${p(words.join(' '))})`
