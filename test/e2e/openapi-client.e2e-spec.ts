@@ -19,7 +19,8 @@ describe('the typed client generated from the OpenAPI document', () => {
   beforeAll(async () => {
     app = await startTestApp();
     document = (await app.call('GET', '/docs-json')).text;
-  });
+    // Starting services on a loaded 2-core machine can take longer than the default hook time.
+  }, 60_000);
   afterAll(async () => {
     await app.close();
   });

@@ -43,7 +43,8 @@ describe('the OpenAPI document describes every live answer', () => {
     app = await startTestApp({ SAMPLE_DATA: 'true' });
     guarded = await startTestApp({ API_KEYS: `reader:${READER}:read,writer:${WRITER}:write`, PUBLIC_READS: 'false', RATE_LIMIT: '6' });
     contract = new OpenApiContract((await app.call('GET', '/docs-json')).json);
-  });
+    // Starting services on a loaded 2-core machine can take longer than the default hook time.
+  }, 60_000);
   afterAll(async () => {
     await app?.close();
     await guarded?.close();

@@ -60,13 +60,15 @@ describe('the service as an operator sees it', () => {
       if (service.child.exitCode !== null || Date.now() > deadline) throw new Error(`did not start: ${service.stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-  });
+    // Starting services on a loaded 2-core machine can take longer than the default hook time.
+  }, 60_000);
   afterAll(async () => {
     if (service.child.exitCode === null) {
       service.child.kill('SIGTERM');
       await service.exited;
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    // The service's worker may still be closing its files: retry the removal briefly.
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
 
   it('says where it listens in one line, with the route mapping kept out of the info log', () => {
@@ -117,7 +119,8 @@ describe('the service as an operator sees it', () => {
       `Port ${port} is already in use on 127.0.0.1: set PORT to a free port, or stop the process using it`,
     ]);
     expect(second.stdout).not.toMatch(/\n\s+at /);
-  });
+    // A process start on a loaded 2-core machine can take seconds.
+  }, 30_000);
 
   it('an unusable DATA_DIR is one line naming DATA_DIR, no stack trace', async () => {
     const file = join(dataDir, 'not-a-folder');
@@ -128,5 +131,5 @@ describe('the service as an operator sees it', () => {
       expect.stringMatching(/^DATA_DIR ".*not-a-folder\/data" cannot be used \(.+\): set DATA_DIR to /),
     ]);
     expect(bad.stdout + bad.stderr).not.toMatch(/\n\s+at /);
-  });
+  }, 30_000);
 });

@@ -40,6 +40,15 @@ describe('searching developments', () => {
     expect(ids(await ctx.w.items('/api/developments', { q: 'energy trade' }))).toEqual([d.summit]);
   });
 
+  it('folds accents and case, and matches each word at the start of a word of the text', async () => {
+    const { w } = ctx;
+    const geneva = await w.meeting('2021-05-05', 'Réunion à Genève', ['BE', 'LU'], { summary: 'Coopération énergétique' });
+    expect(ids(await w.items('/api/developments', { q: 'geneve REUNION' }))).toEqual([geneva.developmentId]);
+    expect(ids(await w.items('/api/developments', { q: 'énergét coop' }))).toEqual([geneva.developmentId]);
+    expect(await w.items('/api/developments', { q: 'eneve' })).toEqual([]);
+    expect(ids(await w.items('/api/developments', { q: 'energ', to: '2022' }))).toEqual([geneva.developmentId]);
+  });
+
   it('treats LIKE wildcards in q as plain text', async () => {
     expect(await ctx.w.items('/api/developments', { q: '%' })).toEqual([]);
     expect(await ctx.w.items('/api/developments', { q: '_' })).toEqual([]);

@@ -1,21 +1,31 @@
-import type { RecordedEvent, TimelineEntry } from '@annals/application';
+import type { RecordedEvent } from '@annals/application';
 import {
   asDevelopment,
   countriesOf,
-  rolesOf,
   evolveDevelopment,
   isDevelopmentEvent,
   kindOfCreationEvent,
   organizationOf,
   partialDate,
+  type AnyContent,
+  type DevelopmentKind,
   type DevelopmentState,
 } from '@annals/domain';
-import type { DevHistoryRow, DevTimelineRow, DevVersionRow, TableNames, ViewDb } from '@annals/read-store';
+import { sql } from 'kysely';
+import {
+  ownStream,
+  searchDocument,
+  type DevHistoryRow,
+  type DevTimelineRow,
+  type DevVersionRow,
+  type TableNames,
+  type ViewDb,
+} from '@annals/read-store';
 import { recordedMs, type Projection, type ViewTx } from './projection';
 
 interface Current {
   state: DevelopmentState;
-  row: DevVersionRow;
+  row: Omit<DevVersionRow, 'search_doc'>;
   /** True when `row` was stored before this batch and is still marked current there. */
   stored: boolean;
 }
@@ -24,17 +34,13 @@ interface Current {
 export const organizationKey = (code: string) => `o:${code}`;
 export const countryKey = (code: string) => `c:${code}`;
 
-/**
- * Development details, history, organization/country timelines and search. Every event touching a
- * development closes its current row version and opens a new one, stamped with recorded time, so
- * `asKnownAt` reads old versions without replaying anything.
- */
 export const developmentsProjection: Projection = {
   name: 'developments',
   // 2: timeline rows point to their version row instead of copying it.
-  // 3: entries carry each country's roles.
+  // 3: full-text index (FTS5 / tsvector), row counts for the search planner, the entry derived from the content
+  //    instead of stored beside it, creation events in the history not stored twice.
   version: 3,
-  tables: ['dev_versions', 'dev_timeline', 'dev_history'],
+  tables: ['dev_versions', 'dev_timeline', 'dev_history', 'dev_counts'],
   handles: (event) => isDevelopmentEvent(event.type),
 
   async apply(view: ViewTx, events: readonly RecordedEvent[]): Promise<void> {
@@ -43,7 +49,9 @@ export const developmentsProjection: Projection = {
     const versions: DevVersionRow[] = [];
     const timeline: DevTimelineRow[] = [];
     const history: DevHistoryRow[] = [];
-    const closes: Array<{ row: DevVersionRow; at: number }> = [];
+    const closes: Array<{ row: Current['row']; at: number }> = [];
+    const counts = new Map<string, number>();
+    const count = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
 
     for (const event of events) {
       const developmentId = event.data.developmentId as string;
@@ -56,18 +64,15 @@ export const developmentsProjection: Projection = {
         if (before.stored) closes.push({ row: before.row, at });
         else closePending(versions, developmentId, at);
       }
-      const { row, entry } = versionRow(state, event, before, at);
+      const row = versionRow(state, event, before, at);
+      const rows = timelineRows(state, row);
       versions.push(row);
-      timeline.push(...timelineRows(row, entry));
-      history.push({
-        development_id: developmentId,
-        position: Number(event.position),
-        event_id: event.eventId,
-        type: event.type,
-        recorded_at: event.recordedAt,
-        recorded_ms: recordedMs(event),
-        data: JSON.stringify(event.data),
-      });
+      timeline.push(...rows);
+      history.push(historyRow(event, state));
+      count('v');
+      count(`k:${row.kind}`);
+      for (const { timeline_key } of rows) count(`t:${timeline_key}`);
+      for (const token of row.search_doc.split(' ')) if (token) count(`w:${token}`);
       current.set(developmentId, { state, row, stored: false });
     }
 
@@ -77,8 +82,39 @@ export const developmentsProjection: Projection = {
     await view.insert('dev_versions', versions);
     await view.insert('dev_timeline', timeline);
     await view.insert('dev_history', history);
+    await addCounts(tx, t, counts);
   },
 };
+
+/** Adds a batch's counts: one upsert per name and batch, not per row. */
+async function addCounts(tx: ViewDb, t: TableNames, counts: Map<string, number>): Promise<void> {
+  const rows = [...counts].map(([name, n]) => ({ name, n }));
+  for (let i = 0; i < rows.length; i += 5000)
+    await tx
+      .insertInto(t.dev_counts)
+      .values(rows.slice(i, i + 5000))
+      .onConflict((oc) => oc.column('name').doUpdateSet({ n: sql<number>`${sql.ref(`${t.dev_counts}.n`)} + excluded.n` }))
+      .execute();
+}
+
+/**
+ * The event as history shows it. A creation's data is the development id and the content of the version it
+ * wrote: when that is exactly so (the same JSON), it is left out and read from the version (`vid` = position).
+ */
+function historyRow(event: RecordedEvent, state: DevelopmentState): DevHistoryRow {
+  const ms = recordedMs(event);
+  const data = JSON.stringify(event.data);
+  const derivable = kindOfCreationEvent(event.type) && data === JSON.stringify({ developmentId: state.developmentId, ...state.content });
+  return {
+    development_id: state.developmentId,
+    position: Number(event.position),
+    event_id: event.eventId,
+    type: event.type,
+    recorded_at: new Date(ms).toISOString() === event.recordedAt ? null : event.recordedAt,
+    recorded_ms: ms,
+    data: derivable ? null : data,
+  };
+}
 
 /** The current versions of developments this batch corrects or retracts without creating them. */
 async function loadCurrent(tx: ViewDb, t: TableNames, events: readonly RecordedEvent[]): Promise<Map<string, Current>> {
@@ -93,20 +129,34 @@ async function loadCurrent(tx: ViewDb, t: TableNames, events: readonly RecordedE
   if (wanted.size === 0) return current;
   const rows = await tx
     .selectFrom(t.dev_versions)
-    .selectAll()
+    .select([
+      'vid',
+      'development_id',
+      'version',
+      'kind',
+      'stream',
+      'organization',
+      'occurred_start',
+      'content',
+      'corrected',
+      'retracted',
+      'recorded_at',
+      'recorded_from',
+      'recorded_to',
+      'position',
+    ])
     .where('development_id', 'in', [...wanted])
     .where('recorded_to', 'is', null)
     .execute();
   for (const row of rows) {
-    const entry = JSON.parse(row.entry) as TimelineEntry;
-    const content = JSON.parse(row.content) as DevelopmentState['content'];
+    const content = JSON.parse(row.content) as AnyContent;
     const state: DevelopmentState = {
       developmentId: row.development_id,
-      kind: entry.kind,
+      kind: row.kind as DevelopmentKind,
       content,
       original: content,
-      corrected: entry.corrected,
-      retracted: entry.retracted,
+      corrected: Number(row.corrected) === 1,
+      retracted: Number(row.retracted) === 1,
     };
     current.set(row.development_id, {
       state,
@@ -121,57 +171,33 @@ function closePending(versions: DevVersionRow[], developmentId: string, at: numb
   for (const row of versions) if (row.development_id === developmentId && row.recorded_to === null) row.recorded_to = at;
 }
 
-function versionRow(
-  state: DevelopmentState,
-  event: RecordedEvent,
-  before: Current | undefined,
-  at: number,
-): { row: DevVersionRow; entry: TimelineEntry } {
-  const development = asDevelopment(state);
+function versionRow(state: DevelopmentState, event: RecordedEvent, before: Current | undefined, at: number): DevVersionRow {
   const content = state.content;
-  const organization = organizationOf(development);
-  const position = before ? before.row.position : Number(event.position);
-  const firstRecordedAt = before ? (JSON.parse(before.row.entry) as TimelineEntry).recordedAt : event.recordedAt;
-  const location = 'location' in content ? content.location : undefined;
-  const entry: TimelineEntry = {
-    developmentId: state.developmentId,
-    kind: state.kind,
-    occurredOn: content.occurredOn,
-    ...(content.endsOn !== undefined ? { endsOn: content.endsOn } : {}),
-    precision: partialDate(content.occurredOn).precision,
-    title: content.title,
-    ...(content.summary !== undefined ? { summary: content.summary } : {}),
-    countries: countriesOf(development),
-    roles: rolesOf(development),
-    organizations: organization ? [organization] : [],
-    ...(location ? { location } : {}),
-    corrected: state.corrected,
-    retracted: state.retracted,
-    recordedAt: firstRecordedAt,
-    position: String(position),
-  };
-  const row: DevVersionRow = {
+  const organization = organizationOf(asDevelopment(state));
+  return {
     vid: Number(event.position),
     development_id: state.developmentId,
     version: before ? before.row.version + 1 : 0,
     kind: state.kind,
-    stream: event.stream,
+    stream: event.stream === ownStream(state.developmentId) ? null : event.stream,
     organization: organization ?? null,
     occurred_start: partialDate(content.occurredOn).start,
-    entry: JSON.stringify(entry),
     content: JSON.stringify(content),
-    // NUL cannot live in PostgreSQL text (events recorded before the edge refused it must not wedge the views).
-    search_text: `${content.title}\n${content.summary ?? ''}\n${(content.tags ?? []).join(' ')}`.toLowerCase().replaceAll('\u0000', ''),
+    corrected: state.corrected ? 1 : 0,
     retracted: state.retracted ? 1 : 0,
+    recorded_at: before ? before.row.recorded_at : event.recordedAt,
     recorded_from: at,
     recorded_to: null,
-    position,
+    position: before ? before.row.position : Number(event.position),
+    search_doc: searchDocument(content).join(' '),
   };
-  return { row, entry };
 }
 
-function timelineRows(row: DevVersionRow, entry: TimelineEntry): DevTimelineRow[] {
-  const keys = [...entry.organizations.map(organizationKey), ...entry.countries.map(countryKey)];
+/** The timelines a version is on: its organization's and those of the countries it names. */
+function timelineRows(state: DevelopmentState, row: DevVersionRow): DevTimelineRow[] {
+  const development = asDevelopment(state);
+  const organization = organizationOf(development);
+  const keys = [...(organization ? [organizationKey(organization)] : []), ...countriesOf(development).map(countryKey)];
   return keys.map((timeline_key) => ({
     timeline_key,
     occurred_start: row.occurred_start,

@@ -171,6 +171,162 @@ export function describeReadStoreContract(adapterName: string, open: () => Promi
       expect((await views.development(id, Date.parse('2024-07-03T12:00:00.000Z')))?.entry.title).toBe('First title');
     });
 
+    /** Records meetings one second apart; each `[title, summary?, tags?]`, on `countries`. */
+    const meetings = async (
+      rows: Array<[string, string?, string[]?]>,
+      countries: string[] = ['CN', 'RU'],
+      day = (i: number) => `2020-01-${String((i % 28) + 1).padStart(2, '0')}`,
+    ) => {
+      const ids: string[] = [];
+      for (const [i, [title, summary, tags]] of rows.entries()) {
+        const id = randomUUID();
+        ids.push(id);
+        await record(
+          store,
+          developmentStream(id),
+          'MeetingHeld',
+          { ...meeting(id, day(i), countries, title), ...(summary ? { summary } : {}), ...(tags ? { tags } : {}) },
+          new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString(),
+        );
+      }
+      await caughtUp();
+      return ids;
+    };
+    const search = async (text: string, extra: Partial<TimelineQuery> = {}) =>
+      (await views.timeline(timeline({ type: 'search', text }, extra))).items.map((i) => i.title);
+
+    it(`[${adapterName}] searches words in title, summary and tags: every word, any case, accents folded, as token prefixes`, async () => {
+      await meetings([
+        ['Réunion à Genève', 'Les ministres ÉTUDIENT la coopération'],
+        ['Talks in Zürich', undefined, ['Énergie', 'trade']],
+        ['Energy security talks', 'Pipelines and grids'],
+        ['Gas prices', 'No word about power; co-operation only'],
+      ]);
+      expect(await search('geneve')).toEqual(['Réunion à Genève']);
+      expect(await search('GENÈVE réunion')).toEqual(['Réunion à Genève']);
+      expect(await search('zurich energie')).toEqual(['Talks in Zürich']);
+      expect(await search('talks')).toEqual(['Talks in Zürich', 'Energy security talks']);
+      // A word matches the start of a token, not its middle …
+      expect(await search('coop')).toEqual(['Réunion à Genève']);
+      expect(await search('nergy')).toEqual([]);
+      expect(await search('energ')).toEqual(['Talks in Zürich', 'Energy security talks']);
+      // … every word must match, and a word of several tokens needs each of them.
+      expect(await search('energy pipelines')).toEqual(['Energy security talks']);
+      expect(await search('energy zurich pipelines')).toEqual([]);
+      expect(await search('co-operation')).toEqual(['Gas prices']);
+      expect(await search('trade')).toEqual(['Talks in Zürich']);
+    });
+
+    it(`[${adapterName}] treats full-text syntax in q as plain characters, and a q with no letter or digit matches nothing`, async () => {
+      await meetings([['Peace talks', 'NEAR the border, AND NOT far'], ['Trade talks']]);
+      for (const q of ['"', '*', '%', '_', '()', "'", '\\', ':*', '^', '-', '&|!']) expect(await search(q)).toEqual([]);
+      expect(await search('"peace"*')).toEqual(['Peace talks']);
+      // Operators are words like any other: `AND` is in a summary, `OR` nowhere.
+      expect(await search('peace AND')).toEqual(['Peace talks']);
+      expect(await search('trade OR peace')).toEqual([]);
+      expect(await search('NEAR(talks')).toEqual(['Peace talks']);
+      expect(await search("peace' & !talks | x:*")).toEqual([]);
+      expect(await search("peace' & !talks")).toEqual(['Peace talks']);
+    });
+
+    it(`[${adapterName}] finds rare and common words alike, in timeline order, page by page, each read the cheaper way`, async () => {
+      const rows: Array<[string, string?, string[]?]> = [];
+      for (let i = 0; i < 150; i++)
+        rows.push([`Meeting ${i}`, `talks ${i % 3 === 0 ? 'about grain' : 'on trade'}${i === 40 || i === 97 ? ' and saffron' : ''}`]);
+      const ids = await meetings(rows);
+      // Corrected versions are written later than their neighbours of the same day: timeline order is not log order.
+      for (const i of [3, 87, 31])
+        await record(
+          store,
+          developmentStream(ids[i]!),
+          'DevelopmentCorrected',
+          { developmentId: ids[i]!, kind: 'meeting', changes: { summary: `${rows[i]![1]!} (corrected)` }, reason: 'r' },
+          new Date(Date.UTC(2024, 0, 2, 0, 0, i)).toISOString(),
+        );
+      await caughtUp();
+      const expected = (match: (i: number) => boolean) =>
+        ids
+          .map((id, i) => ({ id, i, day: `2020-01-${String((i % 28) + 1).padStart(2, '0')}` }))
+          .filter(({ i }) => match(i))
+          .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.i - b.i))
+          .map(({ id }) => id);
+      const pages = async (text: string, order: 'asc' | 'desc', limit: number) => {
+        const out: string[] = [];
+        let cursor: TimelineQuery['cursor'] | undefined;
+        do {
+          const page = await views.timeline(timeline({ type: 'search', text }, { limit, order, ...(cursor ? { cursor } : {}) }));
+          out.push(...page.items.map((i) => i.developmentId));
+          cursor = page.next ?? undefined;
+        } while (cursor);
+        return out;
+      };
+      const cases: Array<[string, (i: number) => boolean]> = [
+        ['talks', () => true],
+        ['grain', (i) => i % 3 === 0],
+        ['saffron', (i) => i === 40 || i === 97],
+        ['saffron talks', (i) => i === 40 || i === 97],
+        ['grain saffron', () => false],
+        ['tra', (i) => i % 3 !== 0],
+      ];
+      for (const [text, match] of cases)
+        for (const limit of [2, 3, 7, 50]) {
+          expect(await pages(text, 'asc', limit)).toEqual(expected(match));
+          expect(await pages(text, 'desc', limit)).toEqual(expected(match).reverse());
+        }
+      const plan = (text: string) => views.plan(timeline({ type: 'search', text }));
+      expect(await plan('saffron')).toEqual({ type: 'words' });
+      expect(await plan('talks')).toEqual({ type: 'versions' });
+    });
+
+    it(`[${adapterName}] starts a relation from the rarer country whichever is named first, and a rare kind from the kind`, async () => {
+      await meetings(
+        Array.from({ length: 60 }, (_, i) => [`US and CN ${i}`] as [string]),
+        ['US', 'CN'],
+      );
+      await meetings([['US and TV', 'rare'], ['TV and US again']], ['US', 'TV']);
+      const us = { type: 'country', code: 'US' } as const;
+      const forward = await views.timeline(timeline({ type: 'relation', a: 'US', b: 'TV' }));
+      const backward = await views.timeline(timeline({ type: 'relation', a: 'TV', b: 'US' }));
+      expect(forward.items.map((i) => i.title)).toEqual(['US and TV', 'TV and US again']);
+      expect(backward.itemsJson).toEqual(forward.itemsJson);
+      expect(await views.plan(timeline({ type: 'relation', a: 'US', b: 'TV' }))).toEqual({ type: 'key', key: 'c:TV' });
+      expect(await views.plan(timeline({ type: 'relation', a: 'TV', b: 'US' }))).toEqual({ type: 'key', key: 'c:TV' });
+      const sco = randomUUID();
+      await record(
+        store,
+        organizationStream('SCO'),
+        'MembershipApproved',
+        { developmentId: sco, organization: 'SCO', country: 'US', status: 'observer', occurredOn: '2020-02-01', title: 'US observes' },
+        '2024-03-01T00:00:00.000Z',
+      );
+      await caughtUp();
+      const approvals = timeline(us, { kinds: ['membership-approval'] });
+      expect((await views.timeline(approvals)).items.map((i) => i.title)).toEqual(['US observes']);
+      expect(await views.plan(approvals)).toEqual({ type: 'kinds', kinds: ['membership-approval'] });
+      expect(
+        (await views.timeline(timeline(us, { kinds: ['membership-approval', 'summit'], order: 'desc' }))).items.map((i) => i.title),
+      ).toEqual(['US observes']);
+    });
+
+    it(`[${adapterName}] keeps old versions searchable as known at their time, and history data as recorded`, async () => {
+      const [id] = await meetings([['Talks about wheat', 'Harvest', ['cereal']]]);
+      const before = Date.parse('2024-01-01T12:00:00.000Z');
+      const correction = { developmentId: id!, kind: 'meeting', changes: { title: 'Talks about grain', tags: null }, reason: 'r' };
+      await record(store, developmentStream(id!), 'DevelopmentCorrected', correction, '2024-01-02T00:00:00.000Z');
+      await caughtUp();
+      expect(await search('wheat')).toEqual([]);
+      expect(await search('cereal')).toEqual([]);
+      expect(await search('grain harvest')).toEqual(['Talks about grain']);
+      expect(await search('wheat', { asKnownAt: before })).toEqual(['Talks about wheat']);
+      expect(await search('cereal', { asKnownAt: before })).toEqual(['Talks about wheat']);
+      expect(await search('grain', { asKnownAt: before })).toEqual([]);
+      const details = await views.development(id!);
+      const log = await store.readStream(developmentStream(id!));
+      expect(details?.history.map((h) => JSON.stringify(h.data))).toEqual(log.map((event) => JSON.stringify(event.data)));
+      expect(details?.history.map((h) => h.recordedAt)).toEqual(log.map((event) => event.recordedAt));
+      expect(details?.stream).toBe(developmentStream(id!));
+    });
+
     it(`[${adapterName}] derives membership and presidency periods, versioned by recorded time`, async () => {
       const sco = organizationStream('SCO');
       const approve = (country: string, occurredOn: string, status = 'member', effectiveOn?: string) => ({

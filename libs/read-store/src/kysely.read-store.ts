@@ -1,8 +1,30 @@
 import { CompiledQuery, type ExpressionBuilder } from 'kysely';
 import type { DevelopmentDetails, OrganizationRecord, ReadStore, TimelineEntry, TimelinePage, TimelineQuery } from '@annals/application';
-import type { DevelopmentKind, MembershipEndingReason, MembershipPeriod, MembershipStatus, PresidencyPeriod } from '@annals/domain';
+import type {
+  AnyContent,
+  DevelopmentKind,
+  MembershipEndingReason,
+  MembershipPeriod,
+  MembershipStatus,
+  PresidencyPeriod,
+} from '@annals/domain';
 import type { ReadDialect } from './read-database';
-import type { ViewDatabase, ViewDb } from './view-tables';
+import { queryWords } from './search-words';
+import { timelineEntry } from './timeline-entry';
+import {
+  candidates,
+  chooseDriver,
+  countsSql,
+  ftsQuery,
+  rarestWord,
+  readCounts,
+  timelineKeys,
+  type Counts,
+  type Driver,
+  type TimelineFilter,
+} from './timeline-plan';
+import { numberedPlaceholders, timelineSql, versionsSql, type PageRow, type SearchRow } from './timeline-sql';
+import { ownStream, type DevVersionRow, type ViewDatabase, type ViewDb } from './view-tables';
 
 /** Current rows, or the rows as recorded at `asKnownAt` (SQL:2011-style system time). */
 function knownAt<DB, TB extends keyof DB>(asKnownAt: number | undefined, alias?: string) {
@@ -15,23 +37,68 @@ function knownAt<DB, TB extends keyof DB>(asKnownAt: number | undefined, alias?:
   };
 }
 
-/** A page as stored: entries stay JSON text until somebody asks for them as objects. */
-class StoredTimelinePage implements TimelinePage {
-  private parsed?: TimelineEntry[];
+/** A page whose entries are built once, as objects and as the JSON a JSON answer passes through. */
+class BuiltTimelinePage implements TimelinePage {
+  readonly itemsJson: readonly string[];
 
   constructor(
-    readonly itemsJson: readonly string[],
+    readonly items: TimelineEntry[],
     readonly contents: Record<string, unknown>[],
     readonly next: TimelinePage['next'],
-  ) {}
-
-  get items(): TimelineEntry[] {
-    this.parsed ??= this.itemsJson.map((json) => JSON.parse(json) as TimelineEntry);
-    return this.parsed;
+  ) {
+    this.itemsJson = items.map((entry) => JSON.stringify(entry));
   }
 }
 
-const escapeLike = (text: string) => text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+const VERSION_COLUMNS = [
+  'vid',
+  'development_id',
+  'kind',
+  'stream',
+  'content',
+  'corrected',
+  'retracted',
+  'recorded_at',
+  'position',
+] as const satisfies ReadonlyArray<keyof DevVersionRow>;
+
+type StoredVersion = Pick<DevVersionRow, 'development_id' | 'kind' | 'corrected' | 'retracted' | 'recorded_at'> & {
+  position: number | string;
+};
+
+/** A stored version's entry (derived from its content) and its content. */
+function entryOf(row: StoredVersion, content: AnyContent): TimelineEntry {
+  return timelineEntry(
+    {
+      developmentId: row.development_id,
+      kind: row.kind as DevelopmentKind,
+      corrected: Number(row.corrected) === 1,
+      retracted: Number(row.retracted) === 1,
+      recordedAt: row.recorded_at,
+      position: Number(row.position),
+    },
+    content,
+  );
+}
+
+const EMPTY_PAGE = new BuiltTimelinePage([], [], null);
+
+/** Timeline order: the start of the occurred date, then the position. */
+function sortTimeline<Row extends Pick<PageRow, 'occurred_start' | 'position'>>(rows: Row[], order: 'asc' | 'desc'): Row[] {
+  const sign = order === 'asc' ? 1 : -1;
+  return rows.sort(
+    (a, b) =>
+      sign * (a.occurred_start < b.occurred_start ? -1 : a.occurred_start > b.occurred_start ? 1 : Number(a.position) - Number(b.position)),
+  );
+}
+
+/** What a read asks for; undefined when it cannot match anything (a `q` with no letter or digit holds no word). */
+function filterOf(query: TimelineQuery): TimelineFilter | undefined {
+  const text = query.scope.type === 'search' ? query.scope.text : undefined;
+  const words = text !== undefined && text.trim() !== '' ? queryWords(text) : undefined;
+  if (words?.length === 0) return undefined;
+  return { keys: timelineKeys(query), ...(query.kinds ? { kinds: query.kinds } : {}), ...(words ? { words } : {}) };
+}
 
 /** The ReadStore port over Kysely: the same queries on SQLite and PostgreSQL. */
 export class KyselyReadStore implements ReadStore {
@@ -40,26 +107,74 @@ export class KyselyReadStore implements ReadStore {
     private readonly dialect: ReadDialect,
   ) {}
 
-  /** The hot path: SQL written out (no query builder), one statement per page; the entries stay JSON text. */
+  /**
+   * The hot path: SQL written out (no query builder). A read with a choice of drivers (a relation, a kind on a
+   * timeline, words) first reads the counts it needs in one small statement, then the page in one more.
+   */
   async timeline(query: TimelineQuery): Promise<TimelinePage> {
-    const { text, parameters } = timelineSql(query);
-    const { rows } = await this.db.executeQuery<TimelineRow>(
-      CompiledQuery.raw(this.dialect === 'postgres' ? numberedPlaceholders(text) : text, parameters),
-    );
+    const filter = filterOf(query);
+    if (!filter) return EMPTY_PAGE;
+    const { driver, counts } = await this.choose(query, filter);
+    let rows: PageRow[];
+    if (driver.type === 'words' && this.dialect === 'sqlite') {
+      const fts = counts && ftsQuery(filter.words ?? [], counts);
+      if (fts === undefined) return EMPTY_PAGE;
+      rows = await this.searchInRowidOrder(query, filter, fts);
+    } else {
+      const rarest = driver.type === 'words' && counts ? rarestWord(filter.words ?? [], counts) : undefined;
+      rows = await this.raw<PageRow>(timelineSql(query, filter, driver, this.dialect, rarest ? { rarest } : {}));
+    }
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
+    const contents = page.map((row) => JSON.parse(row.content) as AnyContent);
     const last = page[page.length - 1];
-    return new StoredTimelinePage(
-      page.map((row) => row.entry),
-      query.withContent ? page.map((row) => JSON.parse(row.content!) as Record<string, unknown>) : [],
+    return new BuiltTimelinePage(
+      page.map((row, index) => entryOf(row, contents[index]!)),
+      query.withContent ? (contents as unknown as Record<string, unknown>[]) : [],
       more && last ? { start: last.occurred_start, position: Number(last.position) } : null,
     );
+  }
+
+  /**
+   * SQLite's full-text driver: the first `limit + 1` matches in rowid order (day by day), then the rest of the
+   * last one's day, sorted together in timeline order; rows after that day cannot come before any of these.
+   */
+  private async searchInRowidOrder(query: TimelineQuery, filter: TimelineFilter, fts: string): Promise<PageRow[]> {
+    const first = await this.raw<SearchRow>(timelineSql(query, filter, { type: 'words' }, 'sqlite', { fts }));
+    const last = first[first.length - 1];
+    let matches = first;
+    if (last && first.length > query.limit) {
+      const range = { after: { day: last.day, vid: last.vid } };
+      matches = [...first, ...(await this.raw<SearchRow>(timelineSql(query, filter, { type: 'words' }, 'sqlite', { fts, range })))];
+    }
+    const page = sortTimeline(matches, query.order).slice(0, query.limit + 1);
+    if (page.length === 0) return [];
+    const rows = new Map((await this.raw<PageRow & { vid: number }>(versionsSql(page.map((m) => m.vid)))).map((row) => [row.vid, row]));
+    return page.map((match) => rows.get(match.vid)!);
+  }
+
+  /** How the planner chooses where to read from, for tests and benchmarks. */
+  async plan(query: TimelineQuery): Promise<Driver | undefined> {
+    const filter = filterOf(query);
+    return filter ? (await this.choose(query, filter)).driver : undefined;
+  }
+
+  private async choose(query: TimelineQuery, filter: TimelineFilter): Promise<{ driver: Driver; counts?: Counts }> {
+    const options = candidates(filter);
+    if (options.length === 1 && options[0]!.type !== 'words') return { driver: options[0]! };
+    const counts = readCounts(filter, await this.raw<{ name: string; n: unknown; terms: unknown; listed: unknown }>(countsSql(filter)));
+    return { driver: chooseDriver(filter, counts, query.limit, this.dialect), counts };
+  }
+
+  private async raw<Row>({ text, parameters }: { text: string; parameters: unknown[] }): Promise<Row[]> {
+    const sqlText = this.dialect === 'postgres' ? numberedPlaceholders(text) : text;
+    return (await this.db.executeQuery<Row>(CompiledQuery.raw(sqlText, parameters))).rows;
   }
 
   async development(developmentId: string, asKnownAt?: number): Promise<DevelopmentDetails | undefined> {
     const version = await this.db
       .selectFrom('dev_versions')
-      .selectAll()
+      .select(VERSION_COLUMNS)
       .where('development_id', '=', developmentId)
       .where(knownAt<ViewDatabase, 'dev_versions'>(asKnownAt))
       .executeTakeFirst();
@@ -67,16 +182,34 @@ export class KyselyReadStore implements ReadStore {
     let history = this.db.selectFrom('dev_history').selectAll().where('development_id', '=', developmentId);
     if (asKnownAt !== undefined) history = history.where('recorded_ms', '<=', asKnownAt);
     const events = await history.orderBy('position').execute();
+    // A creation's data left out of the history is the id and the content of the version that event wrote.
+    const derived = events.filter((event) => event.data === null).map((event) => Number(event.position));
+    const written = new Map<number, string>();
+    if (derived.includes(Number(version.vid))) written.set(Number(version.vid), version.content);
+    const missing = derived.filter((vid) => !written.has(vid));
+    if (missing.length > 0) {
+      const rows = await this.db
+        .selectFrom('dev_versions')
+        .select(['vid', 'content'])
+        .where('development_id', '=', developmentId)
+        .where('vid', 'in', missing)
+        .execute();
+      for (const row of rows) written.set(Number(row.vid), row.content);
+    }
+    const content = JSON.parse(version.content) as AnyContent;
     return {
-      entry: JSON.parse(version.entry) as TimelineEntry,
-      stream: version.stream,
-      content: JSON.parse(version.content) as Record<string, unknown>,
+      entry: entryOf(version, content),
+      stream: version.stream ?? ownStream(developmentId),
+      content: content as unknown as Record<string, unknown>,
       history: events.map((event) => ({
         eventId: event.event_id,
         type: event.type,
-        recordedAt: event.recorded_at,
+        recordedAt: event.recorded_at ?? new Date(Number(event.recorded_ms)).toISOString(),
         position: String(event.position),
-        data: JSON.parse(event.data) as Record<string, unknown>,
+        data:
+          event.data !== null
+            ? (JSON.parse(event.data) as Record<string, unknown>)
+            : { developmentId, ...(JSON.parse(written.get(Number(event.position)) ?? '{}') as Record<string, unknown>) },
       })),
     };
   }
@@ -88,7 +221,7 @@ export class KyselyReadStore implements ReadStore {
       .where('development_id', '=', developmentId)
       .where('recorded_to', 'is', null)
       .executeTakeFirst();
-    return row ? { stream: row.stream, kind: row.kind as DevelopmentKind } : undefined;
+    return row ? { stream: row.stream ?? ownStream(developmentId), kind: row.kind as DevelopmentKind } : undefined;
   }
 
   async organizations(asKnownAt?: number): Promise<OrganizationRecord[]> {
@@ -139,80 +272,3 @@ export class KyselyReadStore implements ReadStore {
     }));
   }
 }
-
-function timelineKeys(query: TimelineQuery): string[] {
-  const { scope } = query;
-  switch (scope.type) {
-    case 'organization':
-      return [`o:${scope.code}`];
-    case 'country':
-      return [`c:${scope.code}`];
-    case 'relation':
-      return [`c:${scope.a}`, `c:${scope.b}`];
-    case 'search':
-      return [...(scope.organization ? [`o:${scope.organization}`] : []), ...(scope.country ? [`c:${scope.country}`] : [])];
-  }
-}
-
-interface TimelineRow {
-  entry: string;
-  content?: string;
-  occurred_start: string;
-  position: number | string;
-}
-
-/**
- * One timeline page as SQL with `?` placeholders. With timeline keys, the first key drives a range scan of the
- * timeline index (`o`rder columns from `t0`), further keys (a pair of countries) must list the same version, and
- * each row's version (`v`, by vid: its rowid on SQLite) gives the entry and the filters. Without keys (a search
- * by words only) the versions themselves are scanned. Keyset cursor, never OFFSET; one row more than the limit
- * says whether there is a next page.
- */
-function timelineSql(query: TimelineQuery): { text: string; parameters: unknown[] } {
-  const parameters: unknown[] = [];
-  const p = (value: unknown) => {
-    parameters.push(value);
-    return '?';
-  };
-  const keys = timelineKeys(query);
-  const o = keys.length > 0 ? 't0' : 'v';
-  const where: string[] = [];
-  keys.forEach((key, index) => {
-    if (index === 0) return where.push(`t0.timeline_key = ${p(key)}`);
-    const t = `t${index}`;
-    where.push(
-      `EXISTS (SELECT 1 FROM dev_timeline ${t} WHERE ${t}.timeline_key = ${p(key)} AND ${t}.occurred_start = t0.occurred_start ` +
-        `AND ${t}.position = t0.position AND ${t}.vid = t0.vid)`,
-    );
-  });
-  // Current rows, or the rows as recorded at `asKnownAt` (SQL:2011-style system time).
-  if (query.asKnownAt === undefined) where.push('v.recorded_to IS NULL');
-  else where.push(`v.recorded_from <= ${p(query.asKnownAt)} AND (v.recorded_to IS NULL OR v.recorded_to > ${p(query.asKnownAt)})`);
-  if (!query.includeRetracted) where.push('v.retracted = 0');
-  if (query.fromDay) where.push(`${o}.occurred_start >= ${p(query.fromDay)}`);
-  if (query.toDay) where.push(`${o}.occurred_start <= ${p(query.toDay)}`);
-  if (query.kinds?.length) where.push(`v.kind IN (${query.kinds.map(p).join(', ')})`);
-  if (query.scope.type === 'search' && query.scope.text) {
-    // Every word must appear, anywhere in the title, summary or tags.
-    for (const word of query.scope.text.split(/\s+/).filter(Boolean).slice(0, 10)) {
-      where.push(`v.search_text LIKE ${p(`%${escapeLike(word)}%`)} ESCAPE '\\'`);
-    }
-  }
-  const direction = query.order === 'asc' ? 'ASC' : 'DESC';
-  if (query.cursor) {
-    const { start, position } = query.cursor;
-    const op = query.order === 'asc' ? '>' : '<';
-    where.push(`(${o}.occurred_start ${op} ${p(start)} OR (${o}.occurred_start = ${p(start)} AND ${o}.position ${op} ${p(position)}))`);
-  }
-  const from = keys.length > 0 ? 'dev_timeline t0 JOIN dev_versions v ON v.vid = t0.vid' : 'dev_versions v';
-  const text =
-    `SELECT v.entry${query.withContent ? ', v.content' : ''}, ${o}.occurred_start, ${o}.position FROM ${from} ` +
-    `WHERE ${where.join(' AND ')} ORDER BY ${o}.occurred_start ${direction}, ${o}.position ${direction} LIMIT ${p(query.limit + 1)}`;
-  return { text, parameters };
-}
-
-/** PostgreSQL numbers its placeholders ($1, $2, …); the SQL above has no other question marks. */
-const numberedPlaceholders = (text: string): string => {
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
-};

@@ -2,7 +2,9 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
+import { textHasWords } from './search-words';
 import { registerDigestFunctions } from './view-digest';
+import { searchIndexOf, searchRowid } from './view-schema';
 import type { ViewDatabase } from './view-tables';
 
 export type ReadDialect = 'sqlite' | 'postgres';
@@ -38,19 +40,38 @@ export function openSqliteReadDatabase(filename: string, options: { synchronous?
   sqlite.pragma('cache_size = -65536');
   // The view tables' digest triggers call these: without them no view row can be written on this connection.
   registerDigestFunctions(sqlite);
+  // Reads of scattered rows (a timeline page joins ~50 versions) come straight from the OS page cache through a
+  // memory map instead of a read() and a copy per page: measured 7 → 2.6 µs per version row on 250k developments.
+  // Writes still go through SQLite's pager. Mapped pages that reads touch count in the process's RSS, so the map is
+  // capped: the hottest 128 MiB (indexes, recent rows) are mapped, the rest is read as usual.
+  sqlite.pragma('mmap_size = 134217728');
+  registerSearchFunctions(sqlite);
   const db = new Kysely<ViewDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const inserts = new Map<string, Database.Statement>();
-  /** SQLite has one connection, so the transaction Kysely runs on is this handle's: the same statements join it. */
+  const prepared = (sql: string) => {
+    let statement = inserts.get(sql);
+    if (!statement) inserts.set(sql, (statement = sqlite.prepare(sql)));
+    return statement;
+  };
+  /**
+   * SQLite has one connection, so the transaction Kysely runs on is this handle's: the same statements join it.
+   * A version's `search_doc` is no column here: it goes into the table's FTS5 index under the version's vid.
+   */
   const insertRows = (_tx: Kysely<ViewDatabase>, physical: string, rows: readonly object[]): Promise<void> => {
     if (rows.length === 0) return Promise.resolve();
-    const columns = Object.keys(rows[0]!);
-    const key = `${physical}(${columns.join(',')})`;
-    let insert = inserts.get(key);
-    if (!insert) {
-      insert = sqlite.prepare(`INSERT INTO ${physical} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
-      inserts.set(key, insert);
+    const search = searchIndexOf(physical);
+    const columns = Object.keys(rows[0]!).filter((column) => !search || column !== 'search_doc');
+    const insert = prepared(`INSERT INTO ${physical} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+    const index = search ? prepared(`INSERT INTO ${search} (rowid, doc) VALUES (?, ?)`) : undefined;
+    for (const row of rows) {
+      if (!index) {
+        insert.run(row);
+        continue;
+      }
+      const { search_doc: doc, ...version } = row as { search_doc: string; vid: number; occurred_start: string };
+      insert.run(version);
+      index.run(searchRowid(version.occurred_start, version.vid), doc);
     }
-    for (const row of rows) insert.run(row);
     return Promise.resolve();
   };
   return {
@@ -60,6 +81,27 @@ export function openSqliteReadDatabase(filename: string, options: { synchronous?
     acquireRunnerLease: (signal) => acquireLockFile(`${filename}.runner.lock`, signal),
     close: () => db.destroy(),
   };
+}
+
+/**
+ * `annals_words(title, summary, tags, words)`: whether a version's title, summary and tags (a JSON array) hold
+ * every word (space-separated query tokens) in the sense of search-words.ts. A search whose words are all
+ * common walks a timeline in order and checks each row with it, instead of merging huge prefix lists.
+ */
+function registerSearchFunctions(sqlite: Database.Database): void {
+  let lastWords = '';
+  let words: string[] = [];
+  sqlite.function('annals_words', { deterministic: true }, (title: unknown, summary: unknown, tags: unknown, wanted: unknown) => {
+    if (typeof wanted !== 'string') return 0;
+    if (wanted !== lastWords) {
+      lastWords = wanted;
+      words = wanted.split(' ');
+    }
+    const tagText = typeof tags === 'string' ? (JSON.parse(tags) as string[]).join('\n') : '';
+    return textHasWords(`${typeof title === 'string' ? title : ''}\n${typeof summary === 'string' ? summary : ''}\n${tagText}`, words)
+      ? 1
+      : 0;
+  });
 }
 
 const STATEMENT_CACHE_SIZE = 256;

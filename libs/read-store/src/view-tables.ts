@@ -7,16 +7,25 @@ export interface DevVersionRow {
   development_id: string;
   version: number;
   kind: string;
-  stream: string;
+  /** Null for the development's own stream (`ownStream`). */
+  stream: string | null;
   organization: string | null;
   occurred_start: string;
-  entry: string;
+  /** The content as JSON: the one stored copy of it (the timeline entry is derived, see timeline-entry.ts). */
   content: string;
-  search_text: string;
+  corrected: number;
   retracted: number;
+  /** When the development was first recorded (the entry's `recordedAt`). */
+  recorded_at: string;
   recorded_from: number;
   recorded_to: number | null;
   position: number;
+  /**
+   * The search tokens (search-words.ts), space-separated. On PostgreSQL a tsvector column with a GIN index; on
+   * SQLite not a column: the insert path writes it into the table's FTS5 index (`<table>_fts`, rowid = vid).
+   * Write-only: read the columns you need by name.
+   */
+  search_doc: string;
 }
 
 export interface DevTimelineRow {
@@ -27,14 +36,25 @@ export interface DevTimelineRow {
   vid: number;
 }
 
+/**
+ * Row counts the search planner estimates with, kept as rows are written: `v` (versions), `k:<kind>`
+ * (versions of a kind), `t:<timeline key>` (timeline rows), `w:<token>` (versions whose document has the token).
+ */
+export interface DevCountRow {
+  name: string;
+  n: number;
+}
+
 export interface DevHistoryRow {
   development_id: string;
   position: number;
   event_id: string;
   type: string;
-  recorded_at: string;
+  /** Null when it is `recorded_ms` as an ISO string, which it nearly always is. */
+  recorded_at: string | null;
   recorded_ms: number;
-  data: string;
+  /** Null for a creation whose data is the development id and the content of the version it wrote (vid = position). */
+  data: string | null;
 }
 
 export interface FactRow {
@@ -92,6 +112,7 @@ export interface ViewDatabase {
   dev_versions: DevVersionRow;
   dev_timeline: DevTimelineRow;
   dev_history: DevHistoryRow;
+  dev_counts: DevCountRow;
   membership_facts: FactRow;
   membership_periods: MembershipPeriodRow;
   presidency_facts: FactRow;
@@ -112,6 +133,7 @@ export const LIVE_TABLES: TableNames = {
   dev_versions: 'dev_versions',
   dev_timeline: 'dev_timeline',
   dev_history: 'dev_history',
+  dev_counts: 'dev_counts',
   membership_facts: 'membership_facts',
   membership_periods: 'membership_periods',
   presidency_facts: 'presidency_facts',
@@ -125,3 +147,6 @@ export const rebuildTables = (): TableNames =>
   Object.fromEntries(Object.keys(LIVE_TABLES).map((name) => [name, `${name}${REBUILD_SUFFIX}`])) as unknown as TableNames;
 
 export type ViewDb = Kysely<ViewDatabase>;
+
+/** The stream a version row leaves null (`dev_versions.stream`): the development's own. */
+export const ownStream = (developmentId: string) => `development-${developmentId}`;

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { kindOfCreationEvent, type DevelopmentKind } from '@annals/domain';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { DevelopmentKind } from '@annals/domain';
 import { sampleDataFile } from '../persistence/annals-lifecycle';
 
 /**
@@ -29,26 +30,19 @@ const MEMBERSHIP_ENDING_EXAMPLE = {
   sources: [{ publisher: 'Council of Europe (coe.int)', publishedOn: '2022-03-16' }],
 };
 
-interface ExportedEvent {
-  readonly type: string;
-  readonly data: { readonly developmentId: string } & Record<string, unknown>;
-}
-
 let lines: Array<Record<string, unknown>> | undefined;
-/** The developments of the sample as import lines (`kind`, `id`, content), from the creation events of its log export. */
 function sampleLines(): Array<Record<string, unknown>> {
   if (lines) return lines;
-  const file = sampleDataFile();
-  const events = file
-    ? readFileSync(file, 'utf8')
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .map((line) => JSON.parse(line) as ExportedEvent)
-    : [];
-  lines = events.flatMap(({ type, data: { developmentId, ...content } }) => {
-    const kind = kindOfCreationEvent(type);
-    return kind ? [{ kind, id: developmentId, ...content }] : [];
-  });
+  // The authored lines of the sample story, next to the export the store is seeded from.
+  const exported = sampleDataFile();
+  const file = exported ? join(dirname(exported), 'sample-developments.ndjson') : undefined;
+  lines =
+    file && existsSync(file)
+      ? readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+      : [];
   return lines;
 }
 

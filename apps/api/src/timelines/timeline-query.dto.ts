@@ -55,7 +55,17 @@ export class TimelineQueryDto {
 export class SearchQueryDto extends TimelineQueryDto {
   @IsOrganizationCode({ optional: true }) organization?: string;
   @IsCountryCode({ optional: true }) country?: string;
-  @ApiPropertyOptional({ description: 'Words in the title, summary or tags' }) @Optional() @IsString() @MaxLength(200) q?: string;
+  @ApiPropertyOptional({
+    description:
+      'Words that must all appear in the title, summary or tags, case and accents ignored (é = e). Each word matches ' +
+      'the start of a word of the text (`energ` finds "energy"); punctuation only separates words, and a q without ' +
+      'any letter or digit matches nothing. At most 10 words are used.',
+    example: 'energy pipeline',
+  })
+  @Optional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
 }
 
 /** `asOf` / `asKnownAt` / `minPosition` for member, presidency and detail reads. */
