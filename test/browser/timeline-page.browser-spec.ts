@@ -392,6 +392,7 @@ describe('the page tells what is true, on a phone and on a desktop, and keeps up
     const page = await openSized('/?organization=SCO', 390, 844);
     const link = developmentList(page).getByRole('link', { name: XI_PUTIN_MEETING });
     await link.waitFor();
+    await page.locator('#status', { hasText: /^Showing/ }).waitFor();
     await link.click();
     const entry = developmentList(page).locator('.entry', { has: page.getByRole('link', { name: XI_PUTIN_MEETING }) });
     await entry.locator('#details-panel .facts').waitFor();
@@ -415,6 +416,7 @@ describe('the page tells what is true, on a phone and on a desktop, and keeps up
       await entry.waitFor();
       await expect(entry.locator('.entry-where').textContent()).resolves.not.toMatch(/China|Russia/);
       await expect(entry.locator('.entry-absent').textContent()).resolves.toMatch(/Absent.*(China.*Russia|Russia.*China)/);
+      await page.locator('#status', { hasText: /^Showing/ }).waitFor();
       await entry.getByRole('link', { name: PEACE_SUMMIT }).click();
       await details(page).locator('.facts').waitFor();
       const facts = await details(page).locator('.facts').innerText();
