@@ -3422,7 +3422,7 @@ export interface operations {
                 organization?: string;
                 /** @description ISO 3166-1 alpha-2 or alpha-3 */
                 country?: string;
-                /** @description Words in the title, summary or tags */
+                /** @description Words that must all appear in the title, summary or tags, case and accents ignored (é = e). Each word matches the start of a word of the text (`energ` finds "energy"); punctuation only separates words, and a q without any letter or digit matches nothing. At most 10 words are used. */
                 q?: string;
             };
             header?: never;
