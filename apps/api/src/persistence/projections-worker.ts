@@ -34,6 +34,7 @@ export class ProjectionsWorker extends Projections {
   private readonly waiters = new Set<() => void>();
   private stopped = false;
   private exited = false;
+  private readonly viewListeners: Array<() => void> = [];
 
   constructor(
     config: AppConfig,
@@ -58,6 +59,9 @@ export class ProjectionsWorker extends Projections {
       case 'state':
         this.state = { position: message.position, healthy: message.healthy, active: message.active };
         return this.wake();
+      case 'views':
+        for (const listener of this.viewListeners) listener();
+        return;
       case 'log':
         return message.level === 'error' ? this.logger.error(message.message) : this.logger.log(message.message);
       case 'reply': {
@@ -83,6 +87,10 @@ export class ProjectionsWorker extends Projections {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.worker.postMessage({ type: 'call', id, method, args } satisfies ToWorker);
     });
+  }
+
+  onViewsSwapped(listener: () => void): void {
+    this.viewListeners.push(listener);
   }
 
   /** The main thread committed to the embedded log: the worker reads on without waiting for its poll. */
