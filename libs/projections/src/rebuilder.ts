@@ -12,7 +12,8 @@ import { withLocks, yieldToEventLoop, type Runtime, type RunnerLogger } from './
  * let the live batches of the same thread (the views still serving) take their turn.
  */
 const REBUILD_TRANSACTION_MS = 100;
-const REBUILD_BATCH = { first: 500, min: 20, max: 5000 };
+/** Events per batch: bounded, since a batch's rows and their texts are what a rebuild holds in memory. */
+const REBUILD_BATCH = { first: 500, min: 20, max: 2000 };
 
 export interface VerifyResult {
   readonly name: string;

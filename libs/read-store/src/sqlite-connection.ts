@@ -2,8 +2,11 @@ import Database from 'better-sqlite3';
 import type { InsertSums } from './scratch-digests';
 import { registerDigestFunctions } from './view-digest';
 
-/** 64 MiB of page cache per connection: timeline scans and rebuilds touch many pages; bounded for the RSS budget. */
-const CACHE_KIB = 65536;
+/**
+ * 32 MiB of page cache per connection. The service has up to three (the main thread's reads, the worker's live
+ * views, a rebuild's scratch), and the whole process must stay under 400 MB; the OS page cache lies beneath.
+ */
+const CACHE_KIB = 32768;
 
 /**
  * `live`: WAL (readers never wait for the writer), a short busy wait (better-sqlite3 waits synchronously, so a

@@ -16,6 +16,9 @@ function workerFile(): string {
   return built;
 }
 
+/** Old-generation ceiling of the projections thread, MB (its live batches and a rebuild's batches fit many times over). */
+const WORKER_HEAP_MB = 160;
+
 interface Pending {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
@@ -41,7 +44,12 @@ export class ProjectionsWorker extends Projections {
     private readonly logger: { log(message: string): void; error(message: string): void },
   ) {
     super();
-    this.worker = new Worker(workerFile(), { workerData: { config } satisfies RunnerWorkerData });
+    // The worker's heap holds bounded batches only (nothing grows with the log): a ceiling keeps V8 from letting it
+    // grow to what the machine would allow, so the process (both threads) stays within its memory budget.
+    this.worker = new Worker(workerFile(), {
+      workerData: { config } satisfies RunnerWorkerData,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    });
     this.worker.on('message', (message: FromWorker) => this.receive(message));
     this.worker.on('error', (error) => this.logger.error(`projections worker failed: ${error.message}`));
     this.worker.on('exit', (code) => {
