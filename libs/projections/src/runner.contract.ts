@@ -151,7 +151,7 @@ export function describeRunnerContract(adapterName: string, open: () => Promise<
       const slow: Projection = {
         ...changed,
         apply: async (view, events) => {
-          if (view.tables.dev_versions !== 'dev_versions') await gate;
+          if (view.rebuilding) await gate;
           return changed.apply(view, events);
         },
       };
