@@ -38,7 +38,8 @@ const base = { transform: { '^.+\\.ts$': swc, '^.+/node_modules/.+\\.m?js$': swc
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'] },
-    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    // e2e tests start services and CLI processes: on a loaded 2-core machine that can take seconds.
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], testTimeout: 30_000 },
     { ...base, displayName: 'postgres', testMatch: ['<rootDir>/**/*.pg-spec.ts'], testPathIgnorePatterns: ['/node_modules/'] },
     { ...base, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'] },
   ],

@@ -8,7 +8,7 @@
  * - `rebuildPostgresEventsPerSec`: `annals rebuild` with READ_STORE=postgres, when PostgreSQL answers.
  */
 const path = require('node:path');
-const { runChild, tempDir, removeDir, round, log } = require('./common');
+const { runChild, tempDir, removeDir, round, log, viewsFile } = require('./common');
 
 async function run({ dataDir, execArgv = [], postgres = true }) {
   const notes = [];
@@ -16,7 +16,7 @@ async function run({ dataDir, execArgv = [], postgres = true }) {
   const scratch = tempDir('same-rows');
   let same;
   try {
-    same = await runChild(path.join(__dirname, 'same-rows.js'), [path.join(dataDir, 'views.db'), scratch], { timeoutMs: 60 * 60_000 });
+    same = await runChild(path.join(__dirname, 'same-rows.js'), [viewsFile(dataDir), scratch], { timeoutMs: 60 * 60_000 });
   } finally {
     removeDir(scratch);
   }

@@ -174,7 +174,17 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Peak RSS of this process so far (kernel high-water mark), in MB. */
 const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
 
+/** The views' serving generation file in a data dir (named by views.current; views.db before any rebuild). */
+function viewsFile(dir) {
+  try {
+    return path.join(dir, fs.readFileSync(path.join(dir, 'views.current'), 'utf8').trim());
+  } catch {
+    return path.join(dir, 'views.db');
+  }
+}
+
 module.exports = {
+  viewsFile,
   ROOT,
   DIST,
   dist,

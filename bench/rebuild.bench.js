@@ -4,7 +4,8 @@
  * with plain better-sqlite3. Each side runs in its own child process, so the peak RSS is the rebuild's own:
  * sampled with process.memoryUsage().rss every 50 ms AND taken from the kernel's high-water mark
  * (process.resourceUsage().maxRSS), because a rebuild that never yields to the timers would starve the sampler.
- * The rebuild leaves `views.db` caught up to the head in the data dir, ready for the HTTP read benchmark.
+ * The rebuild leaves the views (a new generation file, see view-generations.ts) caught up to the head in the data
+ * dir, ready for the HTTP read benchmark.
  *
  *   node bench/rebuild.bench.js --dir <data dir with events.db>      (parent: runs both children)
  */

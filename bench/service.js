@@ -143,7 +143,10 @@ function killAll() {
   running.clear();
 }
 
-/** Bytes of the embedded stores in `dataDir`: events.db and views.db with their -wal files. */
+/**
+ * Bytes of the embedded stores in `dataDir`: events.db and the views' generation files (views.db, views-<n>.db: a
+ * rebuild writes a new one and deletes the old) with their -wal files.
+ */
 function storeBytes(dataDir) {
   const size = (name) => {
     try {
@@ -153,7 +156,10 @@ function storeBytes(dataDir) {
     }
   };
   const events = size('events.db') + size('events.db-wal');
-  const views = size('views.db') + size('views.db-wal');
+  const views = fs
+    .readdirSync(dataDir)
+    .filter((name) => /^views(-\d+)?\.db(-wal)?$/.test(name))
+    .reduce((sum, name) => sum + size(name), 0);
   return { events, views, total: events + views };
 }
 

@@ -1,9 +1,9 @@
 /**
  * Fault: kill -9 of the built service while a blue/green rebuild runs. The live views must be untouched by the
- * half-built `__next` tables, the restarted service must serve and follow the log from its checkpoint, and a
- * later rebuild must succeed over the leftovers with the digests of the live views.
+ * half-built generation file, the restarted service must serve and follow the log from its checkpoint, and a
+ * later rebuild must succeed over the leftovers with the digests of the live views, leaving no other generation.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -29,9 +29,24 @@ const COUNTRIES =
   );
 const PARTICIPANTS = COUNTRIES.map((country, i) => ({ name: `Delegate ${i}`, country }));
 
-/** Reads views.db with a connection of the test's own (WAL: it never blocks the service). */
-function inspect<T>(dir: string, query: (db: Database.Database) => T): T {
-  const db = new Database(join(dir, 'views.db'), { readonly: true, fileMustExist: true, timeout: 2_000 });
+/** The generation file of the views that serves (named by `views.current`; `views.db` before any rebuild). */
+function servingFile(dir: string): string {
+  const pointer = join(dir, 'views.current');
+  return existsSync(pointer) ? join(dir, readFileSync(pointer, 'utf8').trim()) : join(dir, 'views.db');
+}
+
+/** Generation files of the views other than the serving one: a rebuild's, in progress or left by a kill. */
+const scratchGenerations = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((name) => /^views(-\d+)?\.db$/.test(name) && join(dir, name) !== servingFile(dir))
+    .sort((a, b) => Number(/\d+/.exec(b)?.[0] ?? 0) - Number(/\d+/.exec(a)?.[0] ?? 0));
+
+/** Bytes of every file in the data directory (logs, views, their -wal and -shm). */
+const dataBytes = (dir: string): number => readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+
+/** Reads a views file with a connection of the test's own (a few quick reads: the service waits on them at most briefly). */
+function inspect<T>(file: string, query: (db: Database.Database) => T): T {
+  const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 2_000 });
   try {
     return query(db);
   } finally {
@@ -39,25 +54,24 @@ function inspect<T>(dir: string, query: (db: Database.Database) => T): T {
   }
 }
 
-/** The leftover tables of an interrupted rebuild. */
-const nextTables = (dir: string): string[] =>
-  inspect(dir, (db) =>
-    db
-      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%\\_\\_next' ESCAPE '\\'")
-      .all()
-      .map((row) => row.name),
-  );
-
-/** Rows the rebuild has written so far into the next version of the developments' main table. */
-const builtRows = (dir: string): number =>
-  inspect(dir, (db) => {
-    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'dev_versions__next'").get();
-    return exists ? Number((db.prepare('SELECT count(*) AS n FROM dev_versions__next').get() as { n: number }).n) : 0;
-  });
+/** Rows the rebuild has written so far into the developments' main table of the generation it builds. */
+const builtRows = (dir: string): number => {
+  const [building] = scratchGenerations(dir);
+  if (!building) return 0;
+  try {
+    return inspect(join(dir, building), (db) => {
+      const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'dev_versions'").get();
+      return exists ? Number((db.prepare('SELECT count(*) AS n FROM dev_versions').get() as { n: number }).n) : 0;
+    });
+  } catch {
+    // Created but not yet written (no schema yet), or deleted meanwhile.
+    return 0;
+  }
+};
 
 /**
  * Starts a rebuild, runs `meanwhile` (not awaited) and kills the service once the rebuild has written
- * `killAtRows` developments into its `__next` tables; then starts it again on the same data, whatever happened.
+ * `killAtRows` developments into the generation it builds; then starts it again on the same data, whatever happened.
  */
 async function killDuringRebuild(
   ctx: { app?: ChildApp },
@@ -81,7 +95,7 @@ async function killDuringRebuild(
       5,
     );
     const statuses = await projections(url);
-    const leftovers = nextTables(dir);
+    const leftovers = scratchGenerations(dir);
     await ctx.app!.kill9();
     await background;
     process.stdout.write(`killed with ${rows} developments built, leftovers: ${leftovers.join(' ')}\n`);
@@ -98,6 +112,8 @@ describe('faults: kill -9 during a projection rebuild', () => {
   const ctx: { app?: ChildApp } = {};
   let seeded: Record<string, string>;
   let rebuildMs = 0;
+  let diskBefore = 0;
+  let diskAfter = 0;
   const acknowledged: Array<{ developmentId: string; position: string }> = [];
 
   beforeAll(async () => {
@@ -119,10 +135,12 @@ describe('faults: kill -9 during a projection rebuild', () => {
       expect({ status: imported.status, accepted: imported.json?.accepted }).toEqual({ status: 200, accepted: 250 });
     }
     seeded = await caughtUpDigests(app.url, 120_000);
+    diskBefore = dataBytes(dir);
     const rebuildStarted = Date.now();
     // A first, uninterrupted rebuild: its digests must equal the live views', and it tells how long one takes.
     expect(await rebuildAndWait(app.url, 120_000)).toEqual(seeded);
     rebuildMs = Date.now() - rebuildStarted;
+    diskAfter = dataBytes(dir);
     process.stdout.write(`seeded 3000 developments in ${rebuildStarted - started} ms; a rebuild takes ${rebuildMs} ms\n`);
   }, 200_000);
 
@@ -135,10 +153,17 @@ describe('faults: kill -9 during a projection rebuild', () => {
     expect(rebuildMs).toBeGreaterThan(1_000);
   });
 
+  it('gives the space of the replaced views back: the data directory after a rebuild is at most 1.2 times its size before', () => {
+    expect({ diskBefore, diskAfter, ratio: diskAfter / diskBefore }).toEqual(expect.objectContaining({ ratio: expect.any(Number) }));
+    expect(diskAfter / diskBefore).toBeLessThanOrEqual(1.2);
+  });
+
   it('killed early in a rebuild, the restarted service serves the old views intact: digests equal those before the kill', async () => {
     const killed = await killDuringRebuild(ctx, dir, env, 500);
     expect(killed).toEqual(expect.objectContaining({ rebuildingAtKill: true, leftovers: expect.arrayContaining([expect.any(String)]) }));
     expect(await caughtUpDigests(ctx.app!.url)).toEqual(seeded);
+    // The restarted service, once it writes the views, deletes the half-built generation.
+    expect(scratchGenerations(dir)).toEqual([]);
     expect((await call(ctx.app!.url, 'GET', '/health/ready')).status).toBe(200);
   });
 
@@ -159,11 +184,11 @@ describe('faults: kill -9 during a projection rebuild', () => {
     expect(new Set(shown).size).toBe(shown.length);
   });
 
-  it('a later rebuild succeeds over the leftovers: digests equal the live views, and no __next table remains', async () => {
+  it('a later rebuild succeeds over the leftovers: digests equal the live views, and no other generation remains', async () => {
     const live = await caughtUpDigests(ctx.app!.url);
     expect(live).not.toEqual(seeded); // the writes during the killed rebuild changed the views
     expect(await rebuildAndWait(ctx.app!.url, 120_000)).toEqual(live);
-    expect(nextTables(dir)).toEqual([]);
+    expect(scratchGenerations(dir)).toEqual([]);
     expect((await projections(ctx.app!.url))?.every((p) => p.status === 'running')).toBe(true);
   });
 

@@ -9,7 +9,7 @@ import {
   type DevelopmentKind,
 } from '@annals/domain';
 import type { Kysely } from 'kysely';
-import type { FactRow } from '@annals/read-store';
+import type { FactRow, ViewDatabase } from '@annals/read-store';
 import type { ViewTx } from './projection';
 
 type FactTable = 'membership_facts' | 'presidency_facts';
@@ -72,16 +72,17 @@ export const rowKey = (row: object, columns: readonly string[]): string =>
  * rows no longer wanted are closed at `at`, new ones are opened; unchanged rows keep their history.
  * `key` is what makes two rows the same content; `identity` picks one current row out for closing.
  */
-export async function reconcileCurrentRows<Row extends object>(
+export async function reconcileCurrentRows<T extends 'membership_periods' | 'presidency_periods'>(
   view: ViewTx,
-  table: string,
+  logical: T,
   scope: Readonly<Record<string, string>>,
-  wanted: readonly Row[],
+  wanted: readonly ViewDatabase[T][],
   key: readonly string[],
   identity: readonly string[],
   at: number,
 ): Promise<void> {
   const db = view.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+  const table: string = view.tables[logical];
   let select = db.selectFrom(table).selectAll().where('recorded_to', 'is', null);
   for (const [column, value] of Object.entries(scope)) select = select.where(column, '=', value);
   const current = await select.execute();
@@ -95,5 +96,5 @@ export async function reconcileCurrentRows<Row extends object>(
     await close.execute();
   }
   const added = wanted.filter((row) => !currentKeys.has(rowKey(row, key)));
-  if (added.length > 0) await db.insertInto(table).values(added).execute();
+  await view.insert(logical, added);
 }

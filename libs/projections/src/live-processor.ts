@@ -7,8 +7,8 @@ import { CheckpointMovedError, withLocks, type Runtime, type RunnerLogger } from
 const BATCH = 500;
 const MAX_BUFFER = 20_000;
 
-export function viewTx(read: ReadDatabase, tx: ViewDb, tables: TableNames): ViewTx {
-  return { db: tx, tables, insert: (table, rows) => read.insertRows(tx, tables[table], rows) };
+export function viewTx(read: ReadDatabase, tx: ViewDb, tables: TableNames, rebuilding = false): ViewTx {
+  return { db: tx, tables, rebuilding, insert: (table, rows) => read.insertRows(tx, tables[table], rows) };
 }
 
 /**

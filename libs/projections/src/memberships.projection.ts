@@ -65,5 +65,5 @@ async function recompute(view: ViewTx, organization: string, country: string, at
     recorded_from: at,
     recorded_to: null,
   }));
-  await reconcileCurrentRows(view, t.membership_periods, { organization, country }, wanted, KEY, ['approval_id', 'start_day'], at);
+  await reconcileCurrentRows(view, 'membership_periods', { organization, country }, wanted, KEY, ['approval_id', 'start_day'], at);
 }

@@ -53,5 +53,5 @@ async function recompute(view: ViewTx, organization: string, at: number): Promis
     recorded_from: at,
     recorded_to: null,
   }));
-  await reconcileCurrentRows(view, t.presidency_periods, { organization }, wanted, KEY, ['handover_id', 'start_day'], at);
+  await reconcileCurrentRows(view, 'presidency_periods', { organization }, wanted, KEY, ['handover_id', 'start_day'], at);
 }

@@ -123,6 +123,7 @@ export class ProjectionRunner {
         ? undefined
         : await this.read.acquireRunnerLease(AbortSignal.any([this.leaseAbort.signal, AbortSignal.timeout(1000)]));
       if (lease || options.leaseHeld) {
+        this.read.files?.sweep();
         try {
           await this.rebuild(
             runtimes.map((runtime) => runtime.projection.name),
@@ -133,6 +134,7 @@ export class ProjectionRunner {
         }
         return;
       }
+      await this.read.refresh();
       const stored = await readCheckpoints(this.db);
       const settled = runtimes.every((r) => stored.find((c) => c.name === r.projection.name)?.version === r.projection.version);
       if (settled && !(await logMismatch(this.db, this.store, stored))) return this.reloadPositions();
@@ -140,6 +142,8 @@ export class ProjectionRunner {
   }
 
   private async reloadPositions(): Promise<void> {
+    // Another process (the leader, for a standby) may have swapped in a new generation of the views.
+    await this.read.refresh();
     const rows = await readCheckpoints(this.db);
     for (const runtime of this.runtimes) {
       const row = rows.find((r) => r.name === runtime.projection.name);
@@ -173,6 +177,8 @@ export class ProjectionRunner {
         clearInterval(standby);
       }
       if (!this.lease || this.stopped) return;
+      // The writer of the views now: what a rebuild cut off by a crash left behind goes.
+      this.read.files?.sweep();
       this.active = true;
       await this.reloadPositions();
       // Losing the lease (its connection gone) makes this runner a standby again at once.
@@ -276,8 +282,11 @@ export class ProjectionRunner {
   }
 
   /** Blue/green: see `Rebuilder.rebuild`. The named projections are rebuilt together, from ONE pass over the log. */
-  async rebuild(names: readonly string[] = this.names(), options: { newLog?: boolean } = {}): Promise<void> {
-    for (const name of names) if (!this.names().includes(name)) throw new Error(`Unknown projection ${name}`);
+  async rebuild(asked: readonly string[] = this.names(), options: { newLog?: boolean } = {}): Promise<void> {
+    for (const name of asked) if (!this.names().includes(name)) throw new Error(`Unknown projection ${name}`);
+    // A SQLite generation file holds every view: all are rebuilt into it (one pass over the log costs about the
+    // same for one projection as for all: the developments dominate).
+    const names = this.read.files ? this.names() : asked;
     // In the runner's order: locks are always taken in that order.
     const runtimes = this.runtimes.filter((runtime) => names.includes(runtime.projection.name));
     const previous = runtimes.map((runtime) => runtime.status);

@@ -5,7 +5,12 @@ import type { TableNames, ViewDatabase, ViewDb, ViewTable } from '@annals/read-s
 export interface ViewTx {
   readonly db: ViewDb;
   readonly tables: TableNames;
-  /** Appends rows to one of the tables, inside the transaction (the fastest way each database offers). */
+  /** True while a rebuild or a verify loads fresh views (nothing reads them yet). */
+  readonly rebuilding: boolean;
+  /**
+   * Appends rows to one of the tables, inside the transaction (the fastest way each database offers). Rows must be
+   * added this way, not by INSERT statements of the projection's own: a rebuild hashes them here for the digests.
+   */
   insert<T extends ViewTable>(table: T, rows: readonly ViewDatabase[T][]): Promise<void>;
 }
 

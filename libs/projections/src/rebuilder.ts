@@ -1,32 +1,19 @@
 import { sql } from 'kysely';
 import type { EventStore, RecordedEvent } from '@annals/application';
-import {
-  LIVE_TABLES,
-  createViewIndexes,
-  createViewTable,
-  digestTables,
-  dropTable,
-  forgetDigest,
-  maintainDigest,
-  moveDigest,
-  rebuildTables,
-  renameTable,
-  scanDigest,
-  type ReadDatabase,
-  type TableNames,
-  type ViewTable,
-} from '@annals/read-store';
+import { LIVE_TABLES, createViewTable, digestTables, dropTable, scanDigest, type ReadDatabase } from '@annals/read-store';
 import { forgetLogIdentity, saveCheckpoint, saveLogIdentity, type LogPoint } from './checkpoints';
 import { viewTx } from './live-processor';
 import type { Projection } from './projection';
+import { rebuildTarget, type RebuildTarget } from './rebuild-targets';
 import { withLocks, yieldToEventLoop, type Runtime, type RunnerLogger } from './runtime';
 
 /**
  * A rebuild commits batches sized to take about this long: larger commits cost fewer page rewrites, shorter ones
- * keep the service answering (on SQLite, reads wait for the one connection while a batch is written).
+ * let the live batches of the same thread (the views still serving) take their turn.
  */
 const REBUILD_TRANSACTION_MS = 100;
-const REBUILD_BATCH = { first: 500, min: 20, max: 5000 };
+/** Events per batch: bounded, since a batch's rows and their texts are what a rebuild holds in memory. */
+const REBUILD_BATCH = { first: 500, min: 20, max: 2000 };
 
 export interface VerifyResult {
   readonly name: string;
@@ -57,48 +44,49 @@ export class Rebuilder {
   }
 
   /**
-   * Builds `<table>__next` from position 0 while the live tables keep serving, catches up to the head under
-   * the projections' locks, then swaps the tables, their digests and the checkpoints in one transaction.
-   * The projections are rebuilt together, from ONE pass over the log. `check` runs before each batch and may
-   * throw to stop (a lost lease). `newLog`: the views were of another log: its identity is replaced too.
+   * Builds the views from position 0 into a rebuild target (a new generation file on SQLite, `__next` tables on
+   * PostgreSQL) while the live views keep serving, catches up to the head under the projections' locks, then swaps
+   * them in together with their digests and checkpoints. The projections are rebuilt together, from ONE pass over
+   * the log. `check` runs before each batch and may throw to stop (a lost lease). `newLog`: the views were of
+   * another log: its identity is replaced too.
    */
   async rebuild(runtimes: readonly Runtime[], check: () => void, options: { newLog?: boolean } = {}): Promise<void> {
-    const next = rebuildTables();
-    const tag = `r${Date.now().toString(36)}`;
+    const target = rebuildTarget(this.read, `r${Date.now().toString(36)}`);
     const projections = runtimes.map((runtime) => runtime.projection);
     const tables = projections.flatMap((projection) => projection.tables);
-    for (const table of tables) await this.createScratch(table, next[table], tag);
-    let reached = await this.project(projections, next, { last: { position: 0n, eventId: null } }, check);
-    await this.startDigests(tables, next);
-    for (const table of tables) await createViewIndexes(this.db, table, next[table], tag, 'rest');
-    await withLocks(runtimes, async () => {
-      reached = await this.project(projections, next, reached, check);
-      check();
-      await this.db.transaction().execute(async (tx) => {
-        for (const table of tables) {
-          await dropTable(tx, LIVE_TABLES[table]);
-          await renameTable(tx, next[table], LIVE_TABLES[table]);
-          await moveDigest(tx, this.read.dialect, next[table], LIVE_TABLES[table]);
+    let swapped = false;
+    let reached: Reached = { last: { position: 0n, eventId: null } };
+    try {
+      await target.prepare(tables);
+      reached = await this.project(target, projections, reached, check);
+      await target.afterLoad(tables);
+      await withLocks(runtimes, async () => {
+        reached = await this.project(target, projections, reached, check);
+        check();
+        await target.swap(tables, async (tx) => {
+          for (const projection of projections) await saveCheckpoint(tx, projection, reached.last);
+          if (options.newLog) await forgetLogIdentity(tx);
+          await saveLogIdentity(tx, reached.first);
+        });
+        swapped = true;
+        for (const runtime of runtimes) {
+          runtime.position = reached.last.position;
+          runtime.servingVersion = runtime.projection.version;
         }
-        for (const projection of projections) await saveCheckpoint(tx, projection, reached.last);
-        if (options.newLog) await forgetLogIdentity(tx);
-        await saveLogIdentity(tx, reached.first);
       });
-      for (const runtime of runtimes) {
-        runtime.position = reached.last.position;
-        runtime.servingVersion = runtime.projection.version;
-      }
-    });
+    } finally {
+      if (!swapped) await target.discard(tables).catch(() => undefined);
+    }
     this.logger.log(`projections ${projections.map((p) => p.name).join(', ')} rebuilt up to position ${reached.last.position}`);
   }
 
   /**
-   * Streams the log after `from` into the given tables, one transaction per batch for all the projections.
+   * Streams the log after `from` into the target's tables, one transaction per batch for all the projections.
    * Returns the last event read (and the first one, when reading from the start).
    */
   private async project(
+    target: RebuildTarget,
     projections: readonly Projection[],
-    tables: TableNames,
     from: Reached,
     check: () => void = () => undefined,
   ): Promise<Reached> {
@@ -113,15 +101,15 @@ export class Rebuilder {
         .filter((item) => item.handled.length > 0);
       if (work.length > 0) {
         const started = performance.now();
-        await this.db.transaction().execute(async (tx) => {
-          for (const { projection, handled } of work) await projection.apply(viewTx(this.read, tx, tables), handled);
+        await target.read.db.transaction().execute(async (tx) => {
+          for (const { projection, handled } of work) await projection.apply(viewTx(target.read, tx, target.tables, true), handled);
         });
         // Events differ in cost (one timeline or sixty): steer the batch size towards the target duration.
         const wanted = (limit * REBUILD_TRANSACTION_MS) / Math.max(performance.now() - started, 1);
         limit = Math.round(Math.min(REBUILD_BATCH.max, Math.max(REBUILD_BATCH.min, (limit + wanted) / 2)));
       }
       batch = [];
-      // better-sqlite3 is synchronous: give the event loop a turn so the live views keep answering meanwhile.
+      // better-sqlite3 is synchronous: give the event loop a turn so the live views keep being fed meanwhile.
       await yieldToEventLoop();
     };
     for await (const event of this.store.readAll({ after: last.position, batchSize: 1000 })) {
@@ -134,51 +122,41 @@ export class Rebuilder {
     return { last, ...(first ? { first } : {}) };
   }
 
-  /** A fresh table for a rebuild or a verify, loaded without digest triggers until `startDigests`. */
-  private async createScratch(table: ViewTable, physical: string, tag: string): Promise<void> {
-    await dropTable(this.db, physical);
-    await forgetDigest(this.db, physical);
-    await createViewTable(this.db, table, physical, tag, { dialect: this.read.dialect, indexes: 'build' });
-  }
-
-  /** After the first pass (without triggers: a row costs a third), before anything else may write the tables. */
-  private async startDigests(tables: readonly ViewTable[], names: TableNames): Promise<void> {
-    for (const table of tables) await maintainDigest(this.db, this.read.dialect, names[table], { quiet: true });
-  }
-
   /**
-   * The `verify` command: builds every projection into scratch tables, and compares three digests per
+   * The `verify` command: builds every projection into a scratch target, and compares three digests per
    * projection: the live views' maintained one, the live views' recomputed from their rows (a maintained digest
-   * that drifted from the content is caught), and the scratch tables'.
+   * that drifted from the content is caught), and the scratch's.
    */
   async verify(runtimes: readonly Runtime[]): Promise<VerifyResult[]> {
-    const scratch = rebuildTables();
-    const tag = `v${Date.now().toString(36)}`;
+    const target = rebuildTarget(this.read, `v${Date.now().toString(36)}`);
     const tables = runtimes.flatMap((runtime) => runtime.projection.tables);
-    const physical = (projection: Projection, names: TableNames) => projection.tables.map((table) => ({ table, physical: names[table] }));
-    for (const table of tables) await this.createScratch(table, scratch[table], tag);
+    const live = (projection: Projection) => projection.tables.map((table) => ({ table, physical: LIVE_TABLES[table] }));
     try {
+      await target.prepare(tables);
       return await withLocks(runtimes, async () => {
         await this.project(
+          target,
           runtimes.map((runtime) => runtime.projection),
-          scratch,
           { last: { position: 0n, eventId: null } },
         );
-        await this.startDigests(tables, scratch);
+        await target.afterLoad(tables);
         const results: VerifyResult[] = [];
         for (const { projection } of runtimes) {
-          const live = await digestTables(this.db, physical(projection, LIVE_TABLES));
-          const scanned = await scanDigest(this.db, this.read.dialect, physical(projection, LIVE_TABLES));
-          const rebuilt = await digestTables(this.db, physical(projection, scratch));
-          results.push({ name: projection.name, live, rebuilt, scanned, equal: live === rebuilt && live === scanned });
+          const maintained = await digestTables(this.db, live(projection));
+          const scanned = await scanDigest(this.db, this.read.dialect, live(projection));
+          const rebuilt = await target.digest(projection.tables);
+          results.push({
+            name: projection.name,
+            live: maintained,
+            rebuilt,
+            scanned,
+            equal: maintained === rebuilt && maintained === scanned,
+          });
         }
         return results;
       });
     } finally {
-      for (const table of tables) {
-        await dropTable(this.db, scratch[table]);
-        await forgetDigest(this.db, scratch[table]);
-      }
+      await target.discard(tables);
     }
   }
 

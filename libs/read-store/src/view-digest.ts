@@ -43,15 +43,15 @@ export function registerDigestFunctions(sqlite: Database.Database): void {
   });
 }
 
-const ZERO = new Uint8Array(16);
+export const ZERO = new Uint8Array(16);
 
-const rowHash = (columns: readonly unknown[]): Buffer =>
+export const rowHash = (columns: readonly unknown[]): Buffer =>
   createHash('md5')
     .update(JSON.stringify(columns, (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value)))
     .digest();
 
 /** `sum += sign * hash` mod 2^128, big-endian, in 32-bit limbs. */
-function addInto(sum: Buffer, hash: Buffer, sign: 1 | -1): void {
+export function addInto(sum: Buffer, hash: Buffer, sign: 1 | -1): void {
   let carry = 0;
   for (let offset = 12; offset >= 0; offset -= 4) {
     const value = sum.readUInt32BE(offset) + sign * hash.readUInt32BE(offset) + carry;
@@ -82,7 +82,7 @@ BEGIN
 END
 $fn$`;
 
-async function createDigestTable(db: ViewDb, dialect: ReadDialect): Promise<void> {
+export async function createDigestTable(db: ViewDb, dialect: ReadDialect): Promise<void> {
   const sums = dialect === 'sqlite' ? 'acc BLOB NOT NULL' : 'hi NUMERIC NOT NULL, lo NUMERIC NOT NULL';
   await sql.raw(`CREATE TABLE IF NOT EXISTS ${TABLE} (physical TEXT PRIMARY KEY, row_count BIGINT NOT NULL, ${sums})`).execute(db);
   if (dialect === 'postgres') {
@@ -109,7 +109,12 @@ async function columnsOf(db: ViewDb, dialect: ReadDialect, physical: string): Pr
 
 const triggerName = (physical: string, op: string) => `dg_${physical}_${op}`;
 
-async function createTriggers(db: ViewDb, dialect: ReadDialect, physical: string): Promise<void> {
+export async function createTriggers(
+  db: ViewDb,
+  dialect: ReadDialect,
+  physical: string,
+  which: ReadonlyArray<'i' | 'u' | 'd'> = ['i', 'u', 'd'],
+): Promise<void> {
   if (dialect === 'postgres') {
     const on = (op: string, referencing: string) =>
       sql
@@ -132,7 +137,7 @@ async function createTriggers(db: ViewDb, dialect: ReadDialect, physical: string
     d: `UPDATE ${TABLE} SET acc = annals_digest_add(acc, -1, ${of('OLD')}), row_count = row_count - 1 ${where};`,
   };
   const ops = { i: 'INSERT', u: 'UPDATE', d: 'DELETE' } as const;
-  for (const op of ['i', 'u', 'd'] as const)
+  for (const op of which)
     await sql
       .raw(`CREATE TRIGGER IF NOT EXISTS ${triggerName(physical, op)} AFTER ${ops[op]} ON ${physical} BEGIN ${body[op]} END`)
       .execute(db);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { ViewGenerations } from '@annals/read-store';
 import { backupSqliteDatabase } from '@annals/event-store';
 import type { AppConfig } from '../config/app-config';
 
@@ -38,7 +39,8 @@ export async function backupCommand(config: AppConfig, args: readonly string[], 
   mkdirSync(dir, { recursive: true });
 
   const started = performance.now();
-  const views = join(config.dataDir, 'views.db');
+  // The views that serve now: after a rebuild that is a newer generation file, named by views.current.
+  const views = new ViewGenerations(join(config.dataDir, 'views.db')).current();
   if (config.readStore === 'sqlite' && existsSync(views)) {
     const copied = await backupSqliteDatabase(views, join(dir, 'views.db'));
     log(`backup: views copied (${copied.pages} pages, ${copied.steps} steps, longest ${copied.longestStepMs.toFixed(1)} ms)`);

@@ -48,8 +48,20 @@ export class PersistenceModule {
           useFactory: (projections: ProjectionsWorker) => announcingCommits(openEventStore(config), () => projections.committed()),
           inject: [Projections],
         },
-        // The main thread's own views connection: reads only (the worker writes).
-        { provide: READ_DATABASE, useFactory: () => openReadDatabase(config) },
+        // The main thread's own views connection: reads only (the worker writes); it follows the worker's swaps.
+        {
+          provide: READ_DATABASE,
+          useFactory: (projections: Projections) => {
+            const read = openReadDatabase(config);
+            projections.onViewsSwapped(() => {
+              read
+                .refresh()
+                .catch((error: unknown) => logger.error(`the views of the new generation could not be opened: ${String(error)}`));
+            });
+            return read;
+          },
+          inject: [Projections],
+        },
         { provide: READ_STORE, useFactory: (read: ReadDatabase) => new KyselyReadStore(read.db, read.dialect), inject: [READ_DATABASE] },
         { provide: PROJECTION_PROGRESS, useExisting: Projections },
         // Embedders that asked for the runner by its class (the benchmarks' server) get the proxy: same surface.

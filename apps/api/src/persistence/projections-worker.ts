@@ -16,6 +16,9 @@ function workerFile(): string {
   return built;
 }
 
+/** Old-generation ceiling of the projections thread, MB (its live batches and a rebuild's batches fit many times over). */
+const WORKER_HEAP_MB = 160;
+
 interface Pending {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
@@ -34,13 +37,19 @@ export class ProjectionsWorker extends Projections {
   private readonly waiters = new Set<() => void>();
   private stopped = false;
   private exited = false;
+  private readonly viewListeners: Array<() => void> = [];
 
   constructor(
     config: AppConfig,
     private readonly logger: { log(message: string): void; error(message: string): void },
   ) {
     super();
-    this.worker = new Worker(workerFile(), { workerData: { config } satisfies RunnerWorkerData });
+    // The worker's heap holds bounded batches only (nothing grows with the log): a ceiling keeps V8 from letting it
+    // grow to what the machine would allow, so the process (both threads) stays within its memory budget.
+    this.worker = new Worker(workerFile(), {
+      workerData: { config } satisfies RunnerWorkerData,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    });
     this.worker.on('message', (message: FromWorker) => this.receive(message));
     this.worker.on('error', (error) => this.logger.error(`projections worker failed: ${error.message}`));
     this.worker.on('exit', (code) => {
@@ -58,6 +67,9 @@ export class ProjectionsWorker extends Projections {
       case 'state':
         this.state = { position: message.position, healthy: message.healthy, active: message.active };
         return this.wake();
+      case 'views':
+        for (const listener of this.viewListeners) listener();
+        return;
       case 'log':
         return message.level === 'error' ? this.logger.error(message.message) : this.logger.log(message.message);
       case 'reply': {
@@ -83,6 +95,10 @@ export class ProjectionsWorker extends Projections {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.worker.postMessage({ type: 'call', id, method, args } satisfies ToWorker);
     });
+  }
+
+  onViewsSwapped(listener: () => void): void {
+    this.viewListeners.push(listener);
   }
 
   /** The main thread committed to the embedded log: the worker reads on without waiting for its poll. */

@@ -20,4 +20,6 @@ export abstract class Projections implements ProjectionProgress {
   abstract statuses(): Promise<ProjectionStatus[]>;
   abstract rebuild(names?: readonly string[]): Promise<void>;
   abstract verify(): Promise<VerifyResult[]>;
+  /** Called when the runner swapped in views of a new generation (SQLite): this thread's readers must follow. */
+  abstract onViewsSwapped(listener: () => void): void;
 }

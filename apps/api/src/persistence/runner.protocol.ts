@@ -22,4 +22,6 @@ export type FromWorker =
   | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string }
   | ({ readonly type: 'state' } & RunnerState)
-  | { readonly type: 'log'; readonly level: 'log' | 'error'; readonly message: string };
+  | { readonly type: 'log'; readonly level: 'log' | 'error'; readonly message: string }
+  /** The views moved to a new generation file (a rebuild swapped it in): the main thread's readers follow. */
+  | { readonly type: 'views' };

@@ -40,7 +40,13 @@ const runner = new ProjectionRunner(store, read, ALL_PROJECTIONS, {
 });
 
 let last: RunnerState | undefined;
+let views = read.files?.current;
 function postState(): void {
+  // Before the position it brings: a read waiting for that position then finds the main thread on the new file.
+  if (read.files && read.files.current !== views) {
+    views = read.files.current;
+    post({ type: 'views' });
+  }
   const state: RunnerState = { position: runner.position, healthy: runner.healthy, active: runner.isActive };
   if (last && last.position === state.position && last.healthy === state.healthy && last.active === state.active) return;
   last = state;
