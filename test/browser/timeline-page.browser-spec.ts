@@ -393,6 +393,7 @@ describe('the page tells what is true, on a phone and on a desktop, and keeps up
     const link = developmentList(page).getByRole('link', { name: XI_PUTIN_MEETING });
     await link.waitFor();
     await page.locator('#status', { hasText: /^Showing/ }).waitFor();
+    await page.locator('.vis-item').first().waitFor();
     await link.click();
     const entry = developmentList(page).locator('.entry', { has: page.getByRole('link', { name: XI_PUTIN_MEETING }) });
     await entry.locator('#details-panel .facts').waitFor();
@@ -417,6 +418,8 @@ describe('the page tells what is true, on a phone and on a desktop, and keeps up
       await expect(entry.locator('.entry-where').textContent()).resolves.not.toMatch(/China|Russia/);
       await expect(entry.locator('.entry-absent').textContent()).resolves.toMatch(/Absent.*(China.*Russia|Russia.*China)/);
       await page.locator('#status', { hasText: /^Showing/ }).waitFor();
+      // Once the timeline is drawn the list stops moving under the pointer.
+      await page.locator('.vis-item').first().waitFor();
       await entry.getByRole('link', { name: PEACE_SUMMIT }).click();
       await details(page).locator('.facts').waitFor();
       const facts = await details(page).locator('.facts').innerText();
