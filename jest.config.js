@@ -38,8 +38,7 @@ const base = { transform: { '^.+\\.ts$': swc, '^.+/node_modules/.+\\.m?js$': swc
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'] },
-    // e2e tests start services and CLI processes: on a loaded 2-core machine that can take seconds.
-    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], testTimeout: 30_000 },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.js'] },
     { ...base, displayName: 'postgres', testMatch: ['<rootDir>/**/*.pg-spec.ts'], testPathIgnorePatterns: ['/node_modules/'] },
     { ...base, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'] },
   ],

@@ -1,3 +1,4 @@
+import { UPSERTED_TABLES } from './view-schema';
 import { sql } from 'kysely';
 import { ZERO, addInto, createDigestTable, createTriggers, rowHash } from './view-digest';
 import type { ViewDb } from './view-tables';
@@ -32,7 +33,8 @@ export async function startScratchDigest(db: ViewDb, physical: string): Promise<
   await createDigestTable(db, 'sqlite');
   await sql`DELETE FROM view_digests WHERE physical = ${physical}`.execute(db);
   await sql`INSERT INTO view_digests (physical, row_count, acc) VALUES (${physical}, 0, ${Buffer.from(ZERO)})`.execute(db);
-  await createTriggers(db, 'sqlite', physical, ['u', 'd']);
+  // A small table kept by upserts (counts) never goes through the insert path: its triggers hash every change.
+  await createTriggers(db, 'sqlite', physical, UPSERTED_TABLES.has(physical) ? ['i', 'u', 'd'] : ['u', 'd']);
 }
 
 /** At the swap, in its transaction: the inserts' sums join the digest row, and the insert trigger takes over. */

@@ -11,6 +11,9 @@ const idColumn = (dialect: ReadDialect) => (dialect === 'sqlite' ? 'INTEGER PRIM
 /** PostgreSQL keeps the search document as a tsvector column; SQLite in an FTS5 table beside (see `searchIndexOf`). */
 const SEARCH = '{search}';
 const searchColumn = (dialect: ReadDialect) => (dialect === 'sqlite' ? '' : ', search_doc TSVECTOR NOT NULL');
+/** Tables a projection writes by upsert, not through the insert path: a rebuild hashes their rows by trigger. */
+export const UPSERTED_TABLES: ReadonlySet<string> = new Set(['dev_counts']);
+
 /** Prefix ranges of `dev_counts` names need code point order: SQLite's BINARY is; PostgreSQL's default collation is not. */
 const BINARY = '{binary}';
 const binaryCollation = (dialect: ReadDialect) => (dialect === 'sqlite' ? '' : ' COLLATE "C"');
