@@ -8,12 +8,26 @@ import tseslint from 'typescript-eslint';
 const layer = (files, forbidden) => ({
   files,
   rules: {
-    'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group: [group], message: 'Dependencies point inward (architecture.md).' })) }],
+    'no-restricted-imports': [
+      'error',
+      { patterns: forbidden.map((group) => ({ group: [group], message: 'Dependencies point inward (architecture.md).' })) },
+    ],
   },
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/**', 'test/support/openapi/annals-api.d.ts', 'apps/api/src/web/public/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'bench/**',
+      'test/support/openapi/annals-api.d.ts',
+      'apps/api/src/web/public/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -22,19 +36,45 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-extraneous-class': 'off',
     },
   },
   // Nest resolves constructor parameters from emitted metadata: those imports must stay value imports.
   { files: ['apps/**/*.ts', 'libs/application/**/*.ts'], rules: { '@typescript-eslint/consistent-type-imports': 'off' } },
-  layer(['libs/domain/**/*.ts'], ['@annals/application', '@annals/event-store', '@annals/projections', '@annals/read-store', '@nestjs/*', 'kysely', 'better-sqlite3', 'pg', '@kurrent/*']),
-  layer(['libs/application/**/*.ts'], ['@annals/event-store', '@annals/projections', '@annals/read-store', 'kysely', 'better-sqlite3', 'pg', '@kurrent/*']),
+  layer(
+    ['libs/domain/**/*.ts'],
+    [
+      '@annals/application',
+      '@annals/event-store',
+      '@annals/projections',
+      '@annals/read-store',
+      '@nestjs/*',
+      'kysely',
+      'better-sqlite3',
+      'pg',
+      '@kurrent/*',
+    ],
+  ),
+  layer(
+    ['libs/application/**/*.ts'],
+    ['@annals/event-store', '@annals/projections', '@annals/read-store', 'kysely', 'better-sqlite3', 'pg', '@kurrent/*'],
+  ),
   layer(['libs/event-store/**/*.ts', 'libs/read-store/**/*.ts'], ['@annals/projections', '**/apps/**']),
   layer(['libs/projections/**/*.ts'], ['**/apps/**']),
   {
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.pg-spec.ts', '**/*.browser-spec.ts', 'test/**/*.ts', 'libs/event-store/src/event-store.contract.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.e2e-spec.ts',
+      '**/*.pg-spec.ts',
+      '**/*.browser-spec.ts',
+      'test/**/*.ts',
+      'libs/event-store/src/event-store.contract.ts',
+    ],
     ...jest.configs['flat/recommended'],
     rules: {
       ...jest.configs['flat/recommended'].rules,

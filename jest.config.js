@@ -33,12 +33,27 @@ const moduleNameMapper = {
   '^@annals/(domain|application|event-store|projections|read-store)$': '<rootDir>/libs/$1/src',
   '^@annals/(domain|application|event-store|projections|read-store)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
-const base = { transform: { '^.+\\.ts$': swc, '^.+/node_modules/.+\\.m?js$': swcJs }, transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`], moduleNameMapper, testEnvironment: 'node', setupFiles: ['<rootDir>/test/support/setup-env.js'] };
+const base = {
+  transform: { '^.+\\.ts$': swc, '^.+/node_modules/.+\\.m?js$': swcJs },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
+  moduleNameMapper,
+  testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/setup-env.js'],
+};
 
 module.exports = {
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'] },
-    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.js'] },
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'],
+    },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.js'],
+    },
     { ...base, displayName: 'postgres', testMatch: ['<rootDir>/**/*.pg-spec.ts'], testPathIgnorePatterns: ['/node_modules/'] },
     { ...base, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'] },
   ],
