@@ -46,21 +46,27 @@ export async function restoreLog(
   return { events: restored, position };
 }
 
-/** One append per run of consecutive events of a stream, each expecting the revision before the run. */
-export async function appendInLogOrder(store: EventStore, events: readonly RecordedEvent[]): Promise<bigint> {
-  let position = 0n;
+/** The log cut into runs of consecutive events of one stream, in log order: a restore appends each run at once. */
+export function* streamRuns(events: readonly RecordedEvent[]): Generator<{ stream: string; run: readonly RecordedEvent[] }> {
   for (let start = 0; start < events.length;) {
     const stream = events[start]!.stream;
     let end = start + 1;
     while (end < events.length && events[end]!.stream === stream) end++;
-    const run = events.slice(start, end);
+    yield { stream, run: events.slice(start, end) };
+    start = end;
+  }
+}
+
+/** One append per run of consecutive events of a stream, each expecting the revision before the run. */
+export async function appendInLogOrder(store: EventStore, events: readonly RecordedEvent[]): Promise<bigint> {
+  let position = 0n;
+  for (const { stream, run } of streamRuns(events)) {
     const first = run[0]!.revision;
     const result = await store.append(stream, run.map(asNewEvent), { expectedRevision: first === 0n ? 'no-stream' : first - 1n });
     const last = run[run.length - 1]!.revision;
     if (result.revision !== last || result.replayed)
       throw new Error(`restoring ${stream}: the store put revision ${last} at ${result.revision}; the restore stopped`);
     position = result.position;
-    start = end;
   }
   return position;
 }

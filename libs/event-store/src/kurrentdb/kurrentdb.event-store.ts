@@ -19,6 +19,7 @@ import {
   StoreUnavailableError,
   WrongExpectedRevisionError,
   asNewEvent,
+  streamRuns,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
@@ -210,11 +211,7 @@ export class KurrentDbEventStore implements EventStore {
    */
   async restoreBatch(events: readonly RecordedEvent[]): Promise<{ readonly position: bigint }> {
     let position = 0n;
-    for (let start = 0; start < events.length;) {
-      const stream = events[start]!.stream;
-      let end = start + 1;
-      while (end < events.length && events[end]!.stream === stream) end++;
-      const run = events.slice(start, end);
+    for (const { stream, run } of streamRuns(events)) {
       const first = run[0]!.revision;
       const expectedRevision: ExpectedRevision = first === 0n ? 'no-stream' : first - 1n;
       let result;
@@ -236,7 +233,6 @@ export class KurrentDbEventStore implements EventStore {
       if (result.nextExpectedRevision !== last)
         throw new Error(`restoring ${stream}: the server put revision ${last} at ${result.nextExpectedRevision}`);
       position = result.position?.commit ?? position;
-      start = end;
     }
     return { position: position === 0n ? await this.headPosition() : position };
   }
