@@ -3,6 +3,7 @@ export * from './values/partial-date';
 export * from './values/country-code';
 export * from './values/organization-code';
 export * from './development/development.types';
+export * from './kinds/validation';
 export * from './development/development.events';
 export * from './development/development.state';
 export * from './development/development.rules';

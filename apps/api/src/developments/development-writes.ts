@@ -11,12 +11,9 @@ import {
   type WriteContext,
   type WriteResult,
 } from '@annals/application';
-import { canonicalJson, type Development, type DevelopmentKind, type Source } from '@annals/domain';
-import { validateAs, validationFailed } from '../http/problem';
-import { BODY_BY_KIND, CHANGES_BY_KIND, type CorrectionDto, type DevelopmentBaseDto } from './development.dtos';
-
-/** Plain JSON without undefined fields or class prototypes: what goes into an event. */
-const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+import { canonicalJson, parseChanges, parseRecording, parseSources, type DevelopmentKind } from '@annals/domain';
+import { validationFailed } from '../http/problem';
+import type { CorrectionDto } from './development.dtos';
 
 /**
  * Turns validated bodies into commands, and runs them. Shared by the endpoints, the NDJSON import and the sample
@@ -35,25 +32,20 @@ export class DevelopmentWrites {
    */
   recordCommand(
     kind: DevelopmentKind,
-    body: DevelopmentBaseDto,
+    body: unknown,
     context: WriteContext,
     idWhenMissing: 'random' | 'derived' = 'random',
   ): RecordDevelopmentCommand {
-    const { id, ...content } = plain(body) as DevelopmentBaseDto & Record<string, unknown>;
-    if (kind === 'membership-approval' && content.status === undefined) content.status = 'member';
-    const development = { kind, content } as unknown as Development;
-    const chosen = id ?? (idWhenMissing === 'derived' ? deterministicUuid(`import:${kind}:${canonicalJson(content)}`) : randomUUID());
+    // Validated and normalized by the kind's schema (a DomainError VALIDATION_FAILED names every field at fault).
+    const { id, development } = parseRecording(kind, body);
+    const chosen =
+      id ?? (idWhenMissing === 'derived' ? deterministicUuid(`import:${kind}:${canonicalJson(development.content)}`) : randomUUID());
     // UUIDs compare case-insensitively; one spelling is kept.
     return new RecordDevelopmentCommand(chosen.toLowerCase(), development, context, id !== undefined);
   }
 
-  record(kind: DevelopmentKind, body: DevelopmentBaseDto, context: WriteContext): Promise<WriteResult> {
+  record(kind: DevelopmentKind, body: unknown, context: WriteContext): Promise<WriteResult> {
     return this.commands.execute(this.recordCommand(kind, body, context));
-  }
-
-  /** Validates a body given as plain JSON (an NDJSON line). */
-  validateBody(kind: DevelopmentKind, body: unknown): DevelopmentBaseDto {
-    return validateAs<DevelopmentBaseDto>(BODY_BY_KIND[kind], body);
   }
 
   /** Locates the development (unless `location` says where it is) and validates the changes as fields of its kind. */
@@ -64,6 +56,7 @@ export class DevelopmentWrites {
     location?: DevelopmentLocation,
   ): Promise<CorrectDevelopmentCommand> {
     const developmentId = id.toLowerCase();
+    const sources = body.sources === undefined ? undefined : parseSources(body.sources);
     const located = location ?? (await this.locator.locate(developmentId));
     const changes = body.changes;
     const invalid = Object.entries(changes)
@@ -73,8 +66,7 @@ export class DevelopmentWrites {
         message: field === 'id' ? 'the id of a development cannot be corrected' : `changes.${field} must not be null`,
       }));
     if (invalid.length > 0) throw validationFailed(invalid);
-    const validated = plain(validateAs<object>(CHANGES_BY_KIND[located.kind], changes, 'changes')) as Record<string, unknown>;
-    const sources = body.sources ? (plain(body.sources) as Source[]) : undefined;
+    const validated = parseChanges(located.kind, changes);
     return new CorrectDevelopmentCommand(developmentId, validated, body.reason, sources, context, located);
   }
 

@@ -1,7 +1,8 @@
-import { applyDecorators, type Type } from '@nestjs/common';
+import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import type { DevelopmentKind } from '@annals/domain';
 import { ApiProblems } from '../http/problem.docs';
+import { recordingSchemaName } from '../openapi/kind-schemas';
 import type { ProblemCode } from '../http/problem';
 import { WriteAnswer } from './development.answers';
 import { bodyExamples, EXAMPLE_DEVELOPMENT_ID } from './development.examples';
@@ -33,14 +34,15 @@ export const ORGANIZATION_INVARIANTS: ProblemCode[] = [
 export const ApiJsonWriteProblems = (...codes: ProblemCode[]) => ApiProblems(...JSON_WRITE_PROBLEMS, ...codes);
 
 /** A record endpoint: its body with an example from the sample story, 201 and the idempotent 200, and its problems. */
-export const ApiRecord = (kind: DevelopmentKind, body: Type, summary: string, description: string, ...codes: ProblemCode[]) =>
+export const ApiRecord = (kind: DevelopmentKind, summary: string, description: string, ...codes: ProblemCode[]) =>
   applyDecorators(
     ApiOperation({
       summary,
       description,
       operationId: `record${kind.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase())}`,
     }),
-    ApiBody({ type: body, examples: bodyExamples(kind) }),
+    // The kind's own schema (see openapi/kind-schemas.ts), with the client's optional id.
+    ApiBody({ schema: { $ref: `#/components/schemas/${recordingSchemaName(kind)}` }, examples: bodyExamples(kind) }),
     ApiCreatedResponse({ type: WriteAnswer, description: 'Recorded', headers: LOCATION_HEADER }),
     ApiOkResponse({
       type: WriteAnswer,

@@ -11,17 +11,7 @@ import { writeAnswer } from './write-answer';
 import { ApiDevelopmentId, ApiJsonWriteProblems, ApiRecord, LOCATION_HEADER, ORGANIZATION_INVARIANTS } from './development.docs';
 import { CORRECTION_EXAMPLE, RETRACTION_EXAMPLE } from './development.examples';
 import { DevelopmentWrites } from './development-writes';
-import {
-  CorrectionDto,
-  RecordMeetingDto,
-  RecordMembershipApprovalDto,
-  RecordMembershipEndingDto,
-  RecordPeaceSummitDto,
-  RecordPresidencyHandoverDto,
-  RecordSummitDto,
-  RetractionDto,
-  type DevelopmentBaseDto,
-} from './development.dtos';
+import { CorrectionDto, RetractionDto } from './development.dtos';
 
 const uuid = new ParseUUIDPipe({
   version: undefined,
@@ -34,45 +24,42 @@ const uuid = new ParseUUIDPipe({
 export class DevelopmentsController {
   constructor(private readonly writes: DevelopmentWrites) {}
 
-  private record(kind: DevelopmentKind, body: DevelopmentBaseDto, writer: WriteContext, reply: FastifyReply) {
+  private record(kind: DevelopmentKind, body: unknown, writer: WriteContext, reply: FastifyReply) {
     return this.writes.record(kind, body, writer).then((result) => writeAnswer(reply, result));
   }
 
   @Post('meetings')
   @ApiRecord(
     'meeting',
-    RecordMeetingDto,
     'Record a meeting between leaders',
     'Participants are distinct people (the same name and country twice: 400). With `organization` (the occasion, e.g. on the sidelines of an SCO summit) it is also on that organization’s timeline.',
     'UNKNOWN_ORGANIZATION',
   )
-  meeting(@Body() body: RecordMeetingDto, @Writer() writer: WriteContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  meeting(@Body() body: unknown, @Writer() writer: WriteContext, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.record('meeting', body, writer, reply);
   }
 
   @Post('summits')
   @ApiRecord(
     'summit',
-    RecordSummitDto,
     "Record an organization's summit",
     'A summit of `organization`, hosted by `host`.',
     'UNKNOWN_ORGANIZATION',
   )
-  summit(@Body() body: RecordSummitDto, @Writer() writer: WriteContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  summit(@Body() body: unknown, @Writer() writer: WriteContext, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.record('summit', body, writer, reply);
   }
 
   @Post('membership-approvals')
   @ApiRecord(
     'membership-approval',
-    RecordMembershipApprovalDto,
     'Record that an organization approved a member (or observer, partner…)',
     'The membership takes effect on `effectiveOn`, or on `occurredOn` when absent. Judged on valid time: the country must not hold it then already.',
     'UNKNOWN_ORGANIZATION',
     ...ORGANIZATION_INVARIANTS,
   )
   membershipApproval(
-    @Body() body: RecordMembershipApprovalDto,
+    @Body() body: unknown,
     @Writer() writer: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -82,14 +69,13 @@ export class DevelopmentsController {
   @Post('membership-endings')
   @ApiRecord(
     'membership-ending',
-    RecordMembershipEndingDto,
     'Record the end of a membership (withdrawal, suspension, expulsion)',
     'The country must hold the membership on `occurredOn`.',
     'UNKNOWN_ORGANIZATION',
     ...ORGANIZATION_INVARIANTS,
   )
   membershipEnding(
-    @Body() body: RecordMembershipEndingDto,
+    @Body() body: unknown,
     @Writer() writer: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -99,14 +85,13 @@ export class DevelopmentsController {
   @Post('presidency-handovers')
   @ApiRecord(
     'presidency-handover',
-    RecordPresidencyHandoverDto,
     'Record a rotating presidency changing hands',
     '`from` must be who held it on that date (when known), the next known handover’s `from` must stay true, and `to` must be a full member (when the organization has recorded members). `termEndsOn` ends the presidency then.',
     'UNKNOWN_ORGANIZATION',
     ...ORGANIZATION_INVARIANTS,
   )
   presidencyHandover(
-    @Body() body: RecordPresidencyHandoverDto,
+    @Body() body: unknown,
     @Writer() writer: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -116,11 +101,10 @@ export class DevelopmentsController {
   @Post('peace-summits')
   @ApiRecord(
     'peace-summit',
-    RecordPeaceSummitDto,
     'Record a peace summit with its attendees and absentees',
     'Attendees and absentees are countries; an absentee declined or was not invited.',
   )
-  peaceSummit(@Body() body: RecordPeaceSummitDto, @Writer() writer: WriteContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  peaceSummit(@Body() body: unknown, @Writer() writer: WriteContext, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.record('peace-summit', body, writer, reply);
   }
 

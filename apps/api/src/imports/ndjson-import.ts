@@ -9,7 +9,7 @@ import {
   type WritePlan,
   type WriteResult,
 } from '@annals/application';
-import { DEVELOPMENT_KINDS, DomainError, canonicalJson, type DevelopmentKind, type FieldError } from '@annals/domain';
+import { DEVELOPMENT_KINDS, DomainError, canonicalJson, isDevelopmentKind, type FieldError } from '@annals/domain';
 import { DevelopmentWrites } from '../developments/development-writes';
 import { CorrectionDto, RetractionDto } from '../developments/development.dtos';
 import { inspectJson } from '../http/json-guard';
@@ -135,13 +135,12 @@ export class NdjsonImport {
       const plan = await this.planner.retract(this.writes.retractionCommand(id, validateAs(RetractionDto, rest).reason, context));
       return { ...plan, eventId: eventId() };
     }
-    if (!(DEVELOPMENT_KINDS as readonly string[]).includes(kind)) {
+    if (!isDevelopmentKind(kind)) {
       throw new ProblemException('VALIDATION_FAILED', `kind must be one of ${DEVELOPMENT_KINDS.join(', ')}`, [
         { field: 'kind', message: `kind must be one of ${DEVELOPMENT_KINDS.join(', ')}` },
       ]);
     }
-    const developmentKind = kind as DevelopmentKind;
-    const command = this.writes.recordCommand(developmentKind, this.writes.validateBody(developmentKind, body), context, 'derived');
+    const command = this.writes.recordCommand(kind, body, context, 'derived');
     return this.planner.record(command);
   }
 

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, getSchemaPath, type OpenAPIObject } from '@nestjs/swagger';
 import { SCOPE_EXTENSION, type Scope } from '../access/require-scope.decorator';
 import { PROBLEM_MEDIA_TYPE, ProblemDto } from '../http/problem.docs';
+import { kindSchemas } from './kind-schemas';
 
 type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -57,6 +58,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .build(),
     { operationIdFactory: (controller, method) => `${controller}_${method}` },
   );
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...kindSchemas() } };
   for (const path of Object.values(document.paths)) {
     for (const method of METHODS) {
       const operation = path[method];

@@ -80,8 +80,9 @@ export class StreamWriter {
   /** Runs the plan until an append succeeds or the domain refuses; one winner among racing writers. */
   execute<S>(plan: WritePlan<S>): Promise<WriteResult> {
     return this.locks.run(plan.stream, async () => {
+      let presumeNew = plan.presumedNew === true;
       for (let attempt = 1; ; attempt++) {
-        const entry = await this.catchUp(plan);
+        const entry = await this.catchUp(plan, presumeNew);
         const done = plan.eventId === undefined ? undefined : entry.changes.get(plan.eventId);
         if (done !== undefined) return this.original(plan, done, plan.kindOf(entry.state));
         const decided = plan.decide(entry.state);
@@ -91,14 +92,25 @@ export class StreamWriter {
         try {
           const result = await this.store.append(plan.stream, events, { expectedRevision: entry.revision ?? 'no-stream' });
           // A twin of this request (same deterministic ids) committed first: answer as its retry is answered.
-          if (result.replayed) continue;
+          if (result.replayed) {
+            presumeNew = false;
+            this.cache.delete(plan.stream);
+            continue;
+          }
           this.evolveOwn(plan, entry, events, result.revision);
           return written(plan, kind, events, result);
         } catch (error) {
-          if (error instanceof DuplicateEventIdError) {
+          if (error instanceof DuplicateEventIdError && !presumeNew) {
             throw new DomainError('IDEMPOTENCY_CONFLICT', 'This id was already used for another development');
           }
-          if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
+          // A stream presumed new may hold the development already (a retry): read it, and decide again.
+          const presumedWrong = presumeNew && (error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError);
+          if (!(presumedWrong || error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
+          if (presumedWrong) {
+            this.cache.delete(plan.stream);
+            presumeNew = false;
+            continue;
+          }
           // Another process appended: the next catch-up reads just that. Spread the retries a little.
           await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
         }
@@ -111,7 +123,7 @@ export class StreamWriter {
     const access: BatchAccess = {
       exclusive: () => this.batches.acquire('batch'),
       acquire: (stream) => this.locks.acquire(stream),
-      catchUp: (plan) => this.catchUp(plan),
+      catchUp: (plan) => this.catchUp(plan, plan.presumedNew === true),
       evict: (stream) => this.cache.delete(stream),
       toNewEvent: (event, context, eventId) => this.toNewEvent(event, context, eventId),
       original: (plan, revision, kind) => this.original(plan, revision, kind),
@@ -121,15 +133,19 @@ export class StreamWriter {
     return new WriteBatch(access);
   }
 
-  /** Brings the cached state up to the stream's last revision. Callers hold the stream's lock. */
-  private async catchUp<S>(plan: Pick<WritePlan<S>, 'stream' | 'initial' | 'evolve'>): Promise<StreamEntry<S>> {
-    const entry = (this.cache.get(plan.stream) as StreamEntry<S> | undefined) ?? {
+  /**
+   * Brings the cached state up to the stream's last revision; a stream presumed new and not cached is not read
+   * (the append expecting no stream checks it). Callers hold the stream's lock.
+   */
+  private async catchUp<S>(plan: Pick<WritePlan<S>, 'stream' | 'initial' | 'evolve'>, presumeNew = false): Promise<StreamEntry<S>> {
+    const cached = this.cache.get(plan.stream) as StreamEntry<S> | undefined;
+    const entry = cached ?? {
       state: plan.initial(),
       revision: undefined,
       creations: new Map<string, bigint>(),
       changes: new Map<string, bigint>(),
     };
-    for (let page = 0; ; page++) {
+    for (let page = 0; cached || !presumeNew; page++) {
       if (page > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const fromRevision = entry.revision === undefined ? 0n : entry.revision + 1n;
       const events = await this.store.readStream(plan.stream, { fromRevision, limit: PAGE });

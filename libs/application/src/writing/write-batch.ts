@@ -141,6 +141,8 @@ export class WriteBatch {
         share.events.length > 0
           ? await this.access.append(share.stream, share.events, share.before ?? 'no-stream')
           : { revision: share.before ?? -1n, position: 0n };
+      // The stream presumed new held these very events already (a line imported again): judged again alone.
+      if (result.replayed) throw new Error(`${share.stream} already holds these events`);
       for (const waiting of share.waiting) {
         try {
           waiting.resolve(await waiting.answer(result));

@@ -21,4 +21,10 @@ export interface WritePlan<S> {
    * is already in the stream was carried out before and is answered as such, appending nothing.
    */
   readonly eventId?: string;
+  /**
+   * The stream is presumed not to exist yet (a new development's own stream): it is not read before deciding, and
+   * the append, expecting no stream, checks the presumption. When it fails, the stream is read and the command
+   * decided again.
+   */
+  readonly presumedNew?: boolean;
 }

@@ -53,7 +53,9 @@ export class WritePlanner {
     if (command.clientId) await this.rejectIdUsedElsewhere(developmentId, stream);
     const base: PlanBase = { stream, developmentId, context, kindOf: () => development.kind };
     const decision = { type: 'RecordDevelopment', developmentId, development } as const;
-    return isOrganizationKind(development.kind) ? organizationPlan(base, organization!, decision) : standalonePlan(base, decision);
+    if (isOrganizationKind(development.kind)) return organizationPlan(base, organization!, decision);
+    // A development's own stream opens with its recording: not read first (the append checks it is new).
+    return { ...standalonePlan(base, decision), presumedNew: true };
   }
 
   correct(command: CorrectDevelopmentCommand): Promise<WritePlan<unknown>> {

@@ -1,27 +1,15 @@
-import type { ContentByKind, DevelopmentKind, Source } from './development.types';
-
-/** Stable event type strings: part of the stored log, never derived from class names. */
-export const CREATION_EVENT_TYPES = {
-  meeting: 'MeetingHeld',
-  summit: 'SummitHeld',
-  'membership-approval': 'MembershipApproved',
-  'membership-ending': 'MembershipEnded',
-  'presidency-handover': 'PresidencyHandedOver',
-  'peace-summit': 'PeaceSummitHeld',
-} as const satisfies Record<DevelopmentKind, string>;
+import { DEVELOPMENT_KINDS, KINDS, type ContentByKind, type CreationEventTypeOf, type Development, type DevelopmentKind, type Source } from './development.types';
 
 export const DEVELOPMENT_CORRECTED = 'DevelopmentCorrected';
 export const DEVELOPMENT_RETRACTED = 'DevelopmentRetracted';
 export const ORGANIZATION_REGISTERED = 'OrganizationRegistered';
 
-export type CreationEventType = (typeof CREATION_EVENT_TYPES)[DevelopmentKind];
+/** The stored event that records a development of each kind: declared by the kind (part of the log, never renamed). */
+export type CreationEventType = CreationEventTypeOf<DevelopmentKind>;
 
-const KIND_BY_TYPE = Object.fromEntries(Object.entries(CREATION_EVENT_TYPES).map(([kind, type]) => [type, kind])) as Record<
-  CreationEventType,
-  DevelopmentKind
->;
+const KIND_BY_TYPE = new Map<string, DevelopmentKind>(DEVELOPMENT_KINDS.map((kind) => [KINDS[kind].eventType, kind]));
 
-export const kindOfCreationEvent = (type: string): DevelopmentKind | undefined => KIND_BY_TYPE[type as CreationEventType];
+export const kindOfCreationEvent = (type: string): DevelopmentKind | undefined => KIND_BY_TYPE.get(type);
 
 /** Events that open a development (or an organization): their ids derive from the development's, once per development. */
 export const isCreationType = (type: string): boolean => kindOfCreationEvent(type) !== undefined || type === ORGANIZATION_REGISTERED;
@@ -58,3 +46,9 @@ export type DomainEvent =
   | { readonly type: typeof DEVELOPMENT_CORRECTED; readonly data: CorrectedData }
   | { readonly type: typeof DEVELOPMENT_RETRACTED; readonly data: RetractedData }
   | { readonly type: typeof ORGANIZATION_REGISTERED; readonly data: OrganizationRegisteredData };
+
+/** The event that records `development` under `developmentId`. */
+export const creationEvent = (developmentId: string, development: Development): DomainEvent => ({
+  type: KINDS[development.kind].eventType,
+  data: { developmentId, ...development.content },
+});

@@ -1,40 +1,18 @@
-import { DomainError } from '../errors';
+import { DomainError, type FieldError } from '../errors';
 import { partialDate } from '../values/partial-date';
-import type { AnyContent, DevelopmentKind } from './development.types';
+import { KINDS, type AnyContent, type ContentByKind, type DevelopmentKind } from './development.types';
 
-/** Rules that span fields, checked on recorded and on corrected content alike. */
-export function checkContent(content: AnyContent): void {
-  if (content.endsOn !== undefined && partialDate(content.endsOn).end < partialDate(content.occurredOn).start) {
-    throw new DomainError('VALIDATION_FAILED', 'endsOn must not precede occurredOn', [
-      { field: 'endsOn', message: 'endsOn must not precede occurredOn' },
-    ]);
-  }
-  if (
-    'termEndsOn' in content &&
-    content.termEndsOn !== undefined &&
-    partialDate(content.termEndsOn).end < partialDate(content.occurredOn).start
-  ) {
-    throw new DomainError('VALIDATION_FAILED', 'termEndsOn must not precede occurredOn', [
-      { field: 'termEndsOn', message: 'termEndsOn must not precede occurredOn' },
-    ]);
-  }
-  if ('participants' in content) {
-    const seen = new Set<string>();
-    content.participants.forEach((participant, index) => {
-      const person = `${participant.name.trim().toLowerCase()}|${participant.country}`;
-      if (seen.has(person)) {
-        throw new DomainError('VALIDATION_FAILED', 'a meeting lists each participant once', [
-          { field: `participants.${index}`, message: `${participant.name} (${participant.country}) is listed twice` },
-        ]);
-      }
-      seen.add(person);
-    });
-  }
-  if ('from' in content && content.from !== undefined && content.from === content.to) {
-    throw new DomainError('VALIDATION_FAILED', 'a presidency cannot be handed over to its own holder', [
-      { field: 'to', message: 'to must differ from from' },
-    ]);
-  }
+/**
+ * Rules that span fields, checked on recorded and on corrected content alike: the dates every kind has, then the
+ * kind's own invariants (see its `invariants`).
+ */
+export function checkContent<K extends DevelopmentKind>(development: { readonly kind: K; readonly content: ContentByKind[K] }): void {
+  const { content } = development;
+  const errors: FieldError[] = [];
+  if (content.endsOn !== undefined && partialDate(content.endsOn).end < partialDate(content.occurredOn).start)
+    errors.push({ field: 'endsOn', message: 'endsOn must not precede occurredOn' });
+  errors.push(...(KINDS[development.kind].invariants?.(content) ?? []));
+  if (errors.length > 0) throw new DomainError('VALIDATION_FAILED', errors[0]!.message, errors.slice(0, 1));
 }
 
 /** The fields a correction may not change: the organization whose stream holds the development. */

@@ -1,5 +1,4 @@
 import {
-  CREATION_EVENT_TYPES,
   DEVELOPMENT_CORRECTED,
   DEVELOPMENT_RETRACTED,
   kindOfCreationEvent,
@@ -68,4 +67,4 @@ export function evolveDevelopment(state: DevelopmentState | undefined, event: Ev
 }
 
 export const isDevelopmentEvent = (type: string): boolean =>
-  type === DEVELOPMENT_CORRECTED || type === DEVELOPMENT_RETRACTED || Object.values<string>(CREATION_EVENT_TYPES).includes(type);
+  type === DEVELOPMENT_CORRECTED || type === DEVELOPMENT_RETRACTED || kindOfCreationEvent(type) !== undefined;

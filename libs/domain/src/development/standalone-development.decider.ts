@@ -1,5 +1,5 @@
 import { DomainError } from '../errors';
-import { CREATION_EVENT_TYPES, DEVELOPMENT_CORRECTED, DEVELOPMENT_RETRACTED, type DomainEvent } from './development.events';
+import { creationEvent, DEVELOPMENT_CORRECTED, DEVELOPMENT_RETRACTED, type DomainEvent } from './development.events';
 import type { CorrectDevelopment, DevelopmentCommand } from './development.commands';
 import { evolveDevelopment, applyChanges, type DevelopmentState, type EventLike } from './development.state';
 import { canonicalJson, checkChanges, checkContent, checkSomethingChanges } from './development.rules';
@@ -19,14 +19,14 @@ export function decideStandalone(command: DevelopmentCommand, state: StandaloneS
         if (same) return [];
         throw new DomainError('IDEMPOTENCY_CONFLICT', `Development ${developmentId} was already recorded with other content`);
       }
-      checkContent(development.content);
-      return [{ type: CREATION_EVENT_TYPES[development.kind], data: { developmentId, ...development.content } }];
+      checkContent(development);
+      return [creationEvent(developmentId, development)];
     }
     case 'CorrectDevelopment': {
       const current = requireLive(state, command.developmentId);
       checkChanges(current.kind, command.changes);
       checkSomethingChanges(current.content, command.changes);
-      checkContent(applyChanges(current.content, command.changes));
+      checkContent({ kind: current.kind, content: applyChanges(current.content, command.changes) });
       return [correctedEvent(current, command)];
     }
     case 'RetractDevelopment': {

@@ -1,5 +1,5 @@
 import { DomainError } from '../errors';
-import { CREATION_EVENT_TYPES, ORGANIZATION_REGISTERED, DEVELOPMENT_RETRACTED, type DomainEvent } from '../development/development.events';
+import { creationEvent, ORGANIZATION_REGISTERED, DEVELOPMENT_RETRACTED, type DomainEvent } from '../development/development.events';
 import type { DevelopmentCommand } from '../development/development.commands';
 import { applyChanges } from '../development/development.state';
 import { canonicalJson, checkChanges, checkContent, checkSomethingChanges } from '../development/development.rules';
@@ -36,16 +36,16 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
         if (same) return [];
         throw new DomainError('IDEMPOTENCY_CONFLICT', `Development ${developmentId} was already recorded with other content`);
       }
-      checkContent(development.content);
+      checkContent(development);
       checkInvariants(state, developmentId, development.kind, development.content, state.developments.size);
-      return [{ type: CREATION_EVENT_TYPES[development.kind], data: { developmentId, ...development.content } }];
+      return [creationEvent(developmentId, development)];
     }
     case 'CorrectDevelopment': {
       const current = requireLive(state.developments.get(command.developmentId), command.developmentId);
       checkChanges(current.kind, command.changes);
       checkSomethingChanges(current.content, command.changes);
       const content = applyChanges(current.content, command.changes);
-      checkContent(content);
+      checkContent({ kind: current.kind, content });
       checkInvariants(state, current.developmentId, current.kind, content, state.developments.get(current.developmentId)!.sequence);
       return [correctedEvent(current, command)];
     }

@@ -87,7 +87,7 @@ export function membershipFact({ developmentId, kind, content, sequence }: FactS
       kind,
       developmentId,
       country: content.country,
-      status: content.status,
+      status: content.status ?? 'member',
       effectiveOn: content.effectiveOn ?? content.occurredOn,
       sequence,
     };

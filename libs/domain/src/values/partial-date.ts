@@ -55,7 +55,23 @@ export function partialDate(text: string): PartialDate {
   return parsed;
 }
 
-export const isPartialDate = (text: unknown): text is string => typeof text === 'string' && parsePartialDate(text) !== undefined;
+const isLeap = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The same judgement as parsePartialDate, without building the period (it runs on every recorded date). */
+export function isPartialDate(text: unknown): text is string {
+  if (typeof text !== 'string') return false;
+  const match = PATTERN.exec(text);
+  if (!match) return false;
+  const year = Number(match[1]);
+  if (year < 1) return false;
+  if (match[2] === undefined) return true;
+  const month = Number(match[2]);
+  if (month < 1 || month > 12) return false;
+  if (match[3] === undefined) return true;
+  const day = Number(match[3]);
+  return day >= 1 && day <= (month === 2 && isLeap(year) ? 29 : DAYS[month - 1]!);
+}
 
 /** The first day of a partial date's period. */
 export const startOf = (text: string): string => partialDate(text).start;
