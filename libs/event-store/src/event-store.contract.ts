@@ -189,6 +189,10 @@ export function describeEventStoreContract(
       expect(await store.readStream(name)).toHaveLength(1);
     });
 
+    it(`[${adapterName}] declares whether event ids are unique across streams`, () => {
+      expect(store.eventIdsUniqueAcrossStreams ?? false).toBe(capabilities.eventIdsUniqueAcrossStreams);
+    });
+
     if (capabilities.eventIdsUniqueAcrossStreams) {
       it(`[${adapterName}] rejects a stored event id in another stream`, async () => {
         const original = event('A', { n: 1 });

@@ -587,61 +587,6 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        SourceDto: {
-            /** @example https://tass.com/world/1811995 */
-            url?: string;
-            title?: string;
-            publisher?: string;
-            /**
-             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
-             * @example 2024-07-04
-             */
-            publishedOn?: string;
-        };
-        ParticipantDto: {
-            /** @example Xi Jinping */
-            name: string;
-            /**
-             * @description ISO 3166-1 alpha-2 or alpha-3
-             * @example KZ
-             */
-            country: string;
-            /** @example President */
-            role?: string;
-        };
-        PlaceDto: {
-            city?: string;
-            /**
-             * @description ISO 3166-1 alpha-2 or alpha-3
-             * @example KZ
-             */
-            country?: string;
-        };
-        RecordMeetingDto: {
-            /**
-             * Format: uuid
-             * @description Idempotency key and the development id
-             */
-            id?: string;
-            /**
-             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
-             * @example 2024-07-04
-             */
-            occurredOn: string;
-            /**
-             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
-             * @example 2024-07-04
-             */
-            endsOn?: string;
-            title: string;
-            summary?: string;
-            sources?: components["schemas"]["SourceDto"][];
-            tags?: string[];
-            participants: components["schemas"]["ParticipantDto"][];
-            location?: components["schemas"]["PlaceDto"];
-            /** @example SCO */
-            organization?: string;
-        };
         WriteAnswer: {
             /**
              * Format: uuid
@@ -679,189 +624,11 @@ export interface components {
              */
             recordedAt: string;
         };
-        RecordSummitDto: {
-            /**
-             * Format: uuid
-             * @description Idempotency key and the development id
-             */
-            id?: string;
-            /**
-             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
-             * @example 2024-07-04
-             */
-            occurredOn: string;
-            /**
-             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
-             * @example 2024-07-04
-             */
-            endsOn?: string;
-            title: string;
-            summary?: string;
-            sources?: components["schemas"]["SourceDto"][];
-            tags?: string[];
-            /** @example SCO */
-            organization: string;
-            /**
-             * @description ISO 3166-1 alpha-2 or alpha-3
-             * @example KZ
-             */
-            host: string;
-            location?: components["schemas"]["PlaceDto"];
-        };
-        RecordMembershipApprovalDto: {
-            /**
-             * Format: uuid
-             * @description Idempotency key and the development id
-             */
-            id?: string;
-            /**
-             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
-             * @example 2024-07-04
-             */
-            occurredOn: string;
-            /**
-             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
-             * @example 2024-07-04
-             */
-            endsOn?: string;
-            title: string;
-            summary?: string;
-            sources?: components["schemas"]["SourceDto"][];
-            tags?: string[];
-            /** @example SCO */
-            organization: string;
-            /**
-             * @description ISO 3166-1 alpha-2 or alpha-3
-             * @example KZ
-             */
-            country: string;
-            /**
-             * @default member
-             * @enum {string}
-             */
-            status: "member" | "observer" | "dialogue-partner" | "partner";
-            /**
-             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
-             * @example 2024-07-04
-             */
-            effectiveOn?: string;
-        };
-        RecordMembershipEndingDto: {
-            /**
-             * Format: uuid
-             * @description Idempotency key and the development id
-             */
-            id?: string;
-            /**
-             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
-             * @example 2024-07-04
-             */
-            occurredOn: string;
-            /**
-             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
-             * @example 2024-07-04
-             */
-            endsOn?: string;
-            title: string;
-            summary?: string;
-            sources?: components["schemas"]["SourceDto"][];
-            tags?: string[];
-            /** @example SCO */
-            organization: string;
-            /**
-             * @description ISO 3166-1 alpha-2 or alpha-3
-             * @example KZ
-             */
-            country: string;
-            /** @enum {string} */
-            reason: "withdrawal" | "suspension" | "expulsion";
-        };
-        RecordPresidencyHandoverDto: {
-            /**
-             * Format: uuid
-             * @description Idempotency key and the development id
-             */
-            id?: string;
-            /**
-             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
-             * @example 2024-07-04
-             */
-            occurredOn: string;
-            /**
-             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
-             * @example 2024-07-04
-             */
-            endsOn?: string;
-            title: string;
-            summary?: string;
-            sources?: components["schemas"]["SourceDto"][];
-            tags?: string[];
-            /** @example SCO */
-            organization: string;
-            /**
-             * @description ISO 3166-1 alpha-2 or alpha-3
-             * @example KZ
-             */
-            from?: string;
-            /**
-             * @description ISO 3166-1 alpha-2 or alpha-3
-             * @example KZ
-             */
-            to: string;
-            /**
-             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
-             * @example 2024-07-04
-             */
-            termEndsOn?: string;
-        };
-        AbsenteeDto: {
-            /**
-             * @description ISO 3166-1 alpha-2 or alpha-3
-             * @example KZ
-             */
-            country: string;
-            /** @enum {string} */
-            reason: "declined" | "not-invited";
-        };
-        RecordPeaceSummitDto: {
-            /**
-             * Format: uuid
-             * @description Idempotency key and the development id
-             */
-            id?: string;
-            /**
-             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
-             * @example 2024-07-04
-             */
-            occurredOn: string;
-            /**
-             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
-             * @example 2024-07-04
-             */
-            endsOn?: string;
-            title: string;
-            summary?: string;
-            sources?: components["schemas"]["SourceDto"][];
-            tags?: string[];
-            /**
-             * @description ISO 3166-1 alpha-2 or alpha-3
-             * @example KZ
-             */
-            host: string;
-            location?: components["schemas"]["PlaceDto"];
-            conflict?: string;
-            /**
-             * @description ISO 3166-1 alpha-2 or alpha-3
-             * @example KZ
-             */
-            attendees: string[];
-            absentees?: components["schemas"]["AbsenteeDto"][];
-        };
         CorrectionDto: {
             /** @description The fields to change, validated like the fields of the development kind */
             changes: Record<string, never>;
             reason: string;
-            sources?: components["schemas"]["SourceDto"][];
+            sources?: components["schemas"]["Source"][];
         };
         RetractionDto: {
             reason: string;
@@ -1539,6 +1306,235 @@ export interface components {
                 };
             };
         };
+        Source: {
+            /** @example https://tass.com/world/1811995 */
+            url?: string;
+            title?: string;
+            publisher?: string;
+            /**
+             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
+             * @example 2024-07-04
+             */
+            publishedOn?: string;
+        };
+        Place: {
+            city?: string;
+            /**
+             * @description ISO 3166-1 alpha-2 or alpha-3
+             * @example KZ
+             */
+            country?: string;
+        };
+        Participant: {
+            /** @example Xi Jinping */
+            name: string;
+            /**
+             * @description ISO 3166-1 alpha-2 or alpha-3
+             * @example KZ
+             */
+            country: string;
+            /** @example President */
+            role?: string;
+        };
+        Absentee: {
+            /**
+             * @description ISO 3166-1 alpha-2 or alpha-3
+             * @example KZ
+             */
+            country: string;
+            /** @enum {string} */
+            reason: "declined" | "not-invited";
+        };
+        MeetingRecording: {
+            /**
+             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
+             * @example 2024-07-04
+             */
+            occurredOn: string;
+            /**
+             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
+             * @example 2024-07-04
+             */
+            endsOn?: string;
+            title: string;
+            summary?: string;
+            sources?: components["schemas"]["Source"][];
+            tags?: string[];
+            participants: components["schemas"]["Participant"][];
+            location?: components["schemas"]["Place"];
+            /** @example SCO */
+            organization?: string;
+            /**
+             * Format: uuid
+             * @description Idempotency key and the development id
+             */
+            id?: string;
+        };
+        SummitRecording: {
+            /**
+             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
+             * @example 2024-07-04
+             */
+            occurredOn: string;
+            /**
+             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
+             * @example 2024-07-04
+             */
+            endsOn?: string;
+            title: string;
+            summary?: string;
+            sources?: components["schemas"]["Source"][];
+            tags?: string[];
+            /** @example SCO */
+            organization: string;
+            /**
+             * @description ISO 3166-1 alpha-2 or alpha-3
+             * @example KZ
+             */
+            host: string;
+            location?: components["schemas"]["Place"];
+            /**
+             * Format: uuid
+             * @description Idempotency key and the development id
+             */
+            id?: string;
+        };
+        MembershipApprovalRecording: {
+            /**
+             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
+             * @example 2024-07-04
+             */
+            occurredOn: string;
+            /**
+             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
+             * @example 2024-07-04
+             */
+            endsOn?: string;
+            title: string;
+            summary?: string;
+            sources?: components["schemas"]["Source"][];
+            tags?: string[];
+            /** @example SCO */
+            organization: string;
+            /**
+             * @description ISO 3166-1 alpha-2 or alpha-3
+             * @example KZ
+             */
+            country: string;
+            /**
+             * @default member
+             * @enum {string}
+             */
+            status: "member" | "observer" | "dialogue-partner" | "partner";
+            /**
+             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
+             * @example 2024-07-04
+             */
+            effectiveOn?: string;
+            /**
+             * Format: uuid
+             * @description Idempotency key and the development id
+             */
+            id?: string;
+        };
+        MembershipEndingRecording: {
+            /**
+             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
+             * @example 2024-07-04
+             */
+            occurredOn: string;
+            /**
+             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
+             * @example 2024-07-04
+             */
+            endsOn?: string;
+            title: string;
+            summary?: string;
+            sources?: components["schemas"]["Source"][];
+            tags?: string[];
+            /** @example SCO */
+            organization: string;
+            /**
+             * @description ISO 3166-1 alpha-2 or alpha-3
+             * @example KZ
+             */
+            country: string;
+            /** @enum {string} */
+            reason: "withdrawal" | "suspension" | "expulsion";
+            /**
+             * Format: uuid
+             * @description Idempotency key and the development id
+             */
+            id?: string;
+        };
+        PresidencyHandoverRecording: {
+            /**
+             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
+             * @example 2024-07-04
+             */
+            occurredOn: string;
+            /**
+             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
+             * @example 2024-07-04
+             */
+            endsOn?: string;
+            title: string;
+            summary?: string;
+            sources?: components["schemas"]["Source"][];
+            tags?: string[];
+            /** @example SCO */
+            organization: string;
+            /**
+             * @description ISO 3166-1 alpha-2 or alpha-3
+             * @example KZ
+             */
+            from?: string;
+            /**
+             * @description ISO 3166-1 alpha-2 or alpha-3
+             * @example KZ
+             */
+            to: string;
+            /**
+             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
+             * @example 2024-07-04
+             */
+            termEndsOn?: string;
+            /**
+             * Format: uuid
+             * @description Idempotency key and the development id
+             */
+            id?: string;
+        };
+        PeaceSummitRecording: {
+            /**
+             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
+             * @example 2024-07-04
+             */
+            occurredOn: string;
+            /**
+             * @description Partial date: YYYY, YYYY-MM or YYYY-MM-DD
+             * @example 2024-07-04
+             */
+            endsOn?: string;
+            title: string;
+            summary?: string;
+            sources?: components["schemas"]["Source"][];
+            tags?: string[];
+            /**
+             * @description ISO 3166-1 alpha-2 or alpha-3
+             * @example KZ
+             */
+            host: string;
+            location?: components["schemas"]["Place"];
+            conflict?: string;
+            attendees: string[];
+            absentees?: components["schemas"]["Absentee"][];
+            /**
+             * Format: uuid
+             * @description Idempotency key and the development id
+             */
+            id?: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1557,7 +1553,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RecordMeetingDto"];
+                "application/json": components["schemas"]["MeetingRecording"];
             };
         };
         responses: {
@@ -1738,7 +1734,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RecordSummitDto"];
+                "application/json": components["schemas"]["SummitRecording"];
             };
         };
         responses: {
@@ -1919,7 +1915,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RecordMembershipApprovalDto"];
+                "application/json": components["schemas"]["MembershipApprovalRecording"];
             };
         };
         responses: {
@@ -2100,7 +2096,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RecordMembershipEndingDto"];
+                "application/json": components["schemas"]["MembershipEndingRecording"];
             };
         };
         responses: {
@@ -2281,7 +2277,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RecordPresidencyHandoverDto"];
+                "application/json": components["schemas"]["PresidencyHandoverRecording"];
             };
         };
         responses: {
@@ -2462,7 +2458,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RecordPeaceSummitDto"];
+                "application/json": components["schemas"]["PeaceSummitRecording"];
             };
         };
         responses: {

@@ -71,6 +71,12 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
 }
 
 export interface EventStore {
+  /**
+   * True when an event id stored in any stream is refused in every other (SQLite, in memory): a development's
+   * creation event id derives from its id, so such a store itself refuses an id used for another development.
+   * KurrentDB checks ids only within the appended stream.
+   */
+  readonly eventIdsUniqueAcrossStreams?: boolean;
   /** Appends atomically; throws WrongExpectedRevisionError or DuplicateEventIdError. */
   append(stream: string, events: readonly NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
   /**

@@ -63,6 +63,11 @@ export class StreamWriter {
     return this.locks.run(plan.stream, () => this.catchUp(plan));
   }
 
+  /** True when the store itself refuses an event id used in another stream (see the port). */
+  get eventIdsUniqueAcrossStreams(): boolean {
+    return this.store.eventIdsUniqueAcrossStreams === true;
+  }
+
   /** The first event of a stream (undefined when it does not exist), without loading the rest. */
   async firstEvent(stream: string): Promise<RecordedEvent | undefined> {
     const [first] = await this.store.readStream(stream, { fromRevision: 0n, limit: 1 });

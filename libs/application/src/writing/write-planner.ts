@@ -101,6 +101,8 @@ export class WritePlanner {
     const conflict = () => new DomainError('IDEMPOTENCY_CONFLICT', `Development ${developmentId} was already recorded with other content`);
     const recent = this.writer.locationOf(developmentId);
     if (recent && recent.stream !== stream) throw conflict();
+    // The creation's event id derives from the development id: such a store refuses it in another stream itself.
+    if (this.writer.eventIdsUniqueAcrossStreams) return;
     const standalone = developmentStream(developmentId);
     if (stream !== standalone && (await this.writer.firstEvent(standalone))) throw conflict();
     const located = await this.views.locate(developmentId);

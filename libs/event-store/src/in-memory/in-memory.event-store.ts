@@ -15,6 +15,7 @@ import { CommitSignal, tailingSubscription } from '../tailing-subscription';
 
 /** The event store in memory, with the same semantics as the durable ones. For unit tests only. */
 export class InMemoryEventStore implements EventStore {
+  readonly eventIdsUniqueAcrossStreams = true;
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly byEventId = new Map<string, RecordedEvent>();

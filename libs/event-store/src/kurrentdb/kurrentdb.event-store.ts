@@ -60,6 +60,8 @@ const APPEND_DEADLINE_MS = 5_000;
 const HEAD_SCAN_PAGE = 32;
 
 export class KurrentDbEventStore implements EventStore {
+  /** The server checks event ids per stream only. */
+  readonly eventIdsUniqueAcrossStreams = false;
   private readonly client: KurrentDBClient;
   private readonly readBatchSize: number;
   private readonly resubscribePolicy: ResubscribePolicy;

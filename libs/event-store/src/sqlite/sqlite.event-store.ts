@@ -65,6 +65,7 @@ CREATE TABLE IF NOT EXISTS events (
  * only after that commit, each stream's expected revision still checked on its own (a savepoint per append).
  */
 export class SqliteEventStore implements EventStore {
+  readonly eventIdsUniqueAcrossStreams = true;
   private readonly db: Database.Database;
   private readonly signal = new CommitSignal();
   private queue: PendingAppend[] = [];
