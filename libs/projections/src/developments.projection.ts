@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@annals/application';
 import {
-  asDevelopment,
+  ORGANIZATION_REGISTERED,
+  isDomainEvent,
   countriesOf,
   evolveDevelopment,
   isDevelopmentEvent,
@@ -54,7 +55,8 @@ export const developmentsProjection: Projection = {
     const count = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
 
     for (const event of events) {
-      const developmentId = event.data.developmentId as string;
+      if (!isDomainEvent(event) || event.type === ORGANIZATION_REGISTERED) continue;
+      const developmentId = event.data.developmentId;
       const before = current.get(developmentId);
       if (!before && !kindOfCreationEvent(event.type)) continue; // a correction of something never recorded: nothing to show
       const state = evolveDevelopment(before?.state, event);
@@ -173,7 +175,7 @@ function closePending(versions: DevVersionRow[], developmentId: string, at: numb
 
 function versionRow(state: DevelopmentState, event: RecordedEvent, before: Current | undefined, at: number): DevVersionRow {
   const content = state.content;
-  const organization = organizationOf(asDevelopment(state));
+  const organization = organizationOf(state);
   return {
     vid: Number(event.position),
     development_id: state.developmentId,
@@ -195,7 +197,7 @@ function versionRow(state: DevelopmentState, event: RecordedEvent, before: Curre
 
 /** The timelines a version is on: its organization's and those of the countries it names. */
 function timelineRows(state: DevelopmentState, row: DevVersionRow): DevTimelineRow[] {
-  const development = asDevelopment(state);
+  const development = state;
   const organization = organizationOf(development);
   const keys = [...(organization ? [organizationKey(organization)] : []), ...countriesOf(development).map(countryKey)];
   return keys.map((timeline_key) => ({

@@ -1,5 +1,5 @@
 import type { TimelineEntry } from '@annals/application';
-import { asDevelopment, countriesOf, organizationOf, partialDate, rolesOf, type AnyContent, type DevelopmentKind } from '@annals/domain';
+import { countriesOf, organizationOf, partialDate, rolesOf, type AnyContent, type DevelopmentKind } from '@annals/domain';
 
 /** What a version row keeps besides its content: the entry is derived from these, never stored twice. */
 export interface EntryFacts {
@@ -17,7 +17,7 @@ export interface EntryFacts {
  * (title and summary twice): deriving it keeps one copy, and the keys come out in the order they always had.
  */
 export function timelineEntry(facts: EntryFacts, content: AnyContent): TimelineEntry {
-  const development = asDevelopment({ kind: facts.kind, content });
+  const development = { kind: facts.kind, content };
   const organization = organizationOf(development);
   const location = 'location' in content ? content.location : undefined;
   return {

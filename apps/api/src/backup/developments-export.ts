@@ -3,9 +3,8 @@ import {
   BUILT_IN_ORGANIZATIONS,
   ORGANIZATION_REGISTERED,
   evolveDevelopment,
-  isDevelopmentEvent,
+  isDomainEvent,
   type DevelopmentState,
-  type OrganizationRegisteredData,
 } from '@annals/domain';
 
 /** One line of `annals import`: an organization, or a development in its current state. */
@@ -27,9 +26,11 @@ export class DevelopmentsExport {
   private readonly states = new Map<string, DevelopmentState>();
   private readonly organizations: ImportLine[] = [];
 
-  add(event: RecordedEvent): void {
+  add(stored: RecordedEvent): void {
+    if (!isDomainEvent(stored)) return;
+    const event = stored;
     if (event.type === ORGANIZATION_REGISTERED) {
-      const data = event.data as unknown as OrganizationRegisteredData;
+      const data = event.data;
       if (!BUILT_IN.has(data.code))
         this.organizations.push({
           kind: 'organization',
@@ -39,8 +40,7 @@ export class DevelopmentsExport {
         });
       return;
     }
-    if (!isDevelopmentEvent(event.type)) return;
-    const id = String(event.data.developmentId);
+    const id = event.data.developmentId;
     const next = evolveDevelopment(this.states.get(id), event);
     if (next) this.states.set(id, next);
   }
@@ -50,7 +50,7 @@ export class DevelopmentsExport {
     yield* this.organizations;
     for (const state of this.states.values()) {
       if (state.retracted) continue;
-      yield { kind: state.kind, id: state.developmentId, ...(state.content as unknown as Record<string, unknown>) };
+      yield { kind: state.kind, id: state.developmentId, ...state.content };
     }
   }
 }

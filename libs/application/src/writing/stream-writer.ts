@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, isCreationType as isCreation, kindOfCreationEvent, type DomainEvent } from '@annals/domain';
+import { DomainError, isCreationType as isCreation, isDomainEvent, kindOfCreationEvent, type DomainEvent } from '@annals/domain';
 import { CLOCK, type Clock } from '../ports/clock.port';
 import {
   DuplicateEventIdError,
@@ -102,7 +102,7 @@ export class StreamWriter {
             this.cache.delete(plan.stream);
             continue;
           }
-          this.evolveOwn(plan, entry, events, result.revision);
+          this.evolveOwn(plan, entry, decided, events, result.revision);
           return written(plan, kind, events, result);
         } catch (error) {
           if (error instanceof DuplicateEventIdError && !presumeNew) {
@@ -155,7 +155,8 @@ export class StreamWriter {
       const fromRevision = entry.revision === undefined ? 0n : entry.revision + 1n;
       const events = await this.store.readStream(plan.stream, { fromRevision, limit: PAGE });
       for (const event of events) {
-        entry.state = plan.evolve(entry.state, event);
+        // Parsed once, here: a stored event of a type the domain does not know changes no state.
+        if (isDomainEvent(event)) entry.state = plan.evolve(entry.state, event);
         entry.revision = event.revision;
         remember(entry, event, event.revision);
       }
@@ -169,11 +170,11 @@ export class StreamWriter {
   }
 
   /** Our own events, just appended at revisions up to `last`: evolved in without reading them back. */
-  private evolveOwn<S>(plan: WritePlan<S>, entry: StreamEntry<S>, events: readonly NewEvent[], last: bigint): void {
+  private evolveOwn<S>(plan: WritePlan<S>, entry: StreamEntry<S>, decided: readonly DomainEvent[], events: readonly NewEvent[], last: bigint): void {
     let revision = last - BigInt(events.length - 1);
     try {
-      for (const event of events) {
-        entry.state = plan.evolve(entry.state, event);
+      for (const [index, event] of events.entries()) {
+        entry.state = plan.evolve(entry.state, decided[index]!);
         entry.revision = revision;
         remember(entry, event, revision);
         revision++;

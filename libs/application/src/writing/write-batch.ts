@@ -85,8 +85,8 @@ export class WriteBatch {
       return { answer: this.wait(held, () => this.access.original(plan, revision, kind)) };
     }
     const events = decided.map((event, index) => this.access.toNewEvent(event, plan.context, index === 0 ? plan.eventId : undefined));
-    for (const event of events) {
-      entry.state = plan.evolve(entry.state, event);
+    for (const [index, event] of events.entries()) {
+      entry.state = plan.evolve(entry.state, decided[index]!);
       entry.revision = (entry.revision ?? -1n) + 1n;
       remember(entry, event, entry.revision);
     }

@@ -1,4 +1,4 @@
-import type { DomainEvent, EventLike } from '@annals/domain';
+import type { DomainEvent } from '@annals/domain';
 import type { WriteContext } from './write-context';
 
 /**
@@ -12,7 +12,7 @@ export interface WritePlan<S> {
   readonly context: WriteContext;
   initial(): S;
   /** Evolves the state in place or returns a new one; the pipeline keeps whatever it returns. */
-  evolve(state: S, event: EventLike): S;
+  evolve(state: S, event: DomainEvent): S;
   decide(state: S): DomainEvent[];
   /** The kind the answer names, read from the state the decision was made on. */
   kindOf(state: S): string;

@@ -33,7 +33,7 @@ export function checkChanges(kind: DevelopmentKind, changes: Record<string, unkn
 
 /** A correction must change something: changes equal to the current values are refused, and nothing is appended. */
 export function checkSomethingChanges(current: AnyContent, changes: Record<string, unknown>): void {
-  const values = current as unknown as Record<string, unknown>;
+  const values: Readonly<Record<string, unknown>> = current;
   if (Object.entries(changes).every(([field, value]) => canonicalJson(values[field]) === canonicalJson(value))) {
     throw new DomainError('NOTHING_TO_CORRECT', 'The changes equal the current values: there is nothing to correct');
   }

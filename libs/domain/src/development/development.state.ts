@@ -1,11 +1,4 @@
-import {
-  DEVELOPMENT_CORRECTED,
-  DEVELOPMENT_RETRACTED,
-  kindOfCreationEvent,
-  type CorrectedData,
-  type CreatedData,
-  type RetractedData,
-} from './development.events';
+import { DEVELOPMENT_CORRECTED, DEVELOPMENT_RETRACTED, kindOfCreationEvent, type DevelopmentEvent } from './development.events';
 import type { AnyContent, Development, DevelopmentKind } from './development.types';
 
 /** A development as the events so far make it: the content with corrections applied. */
@@ -19,50 +12,26 @@ export interface DevelopmentState {
   readonly retracted: boolean;
 }
 
-/** The minimum of a stored event that evolving a development needs. */
-export interface EventLike {
-  readonly type: string;
-  readonly data: Record<string, unknown>;
-}
-
-export const asDevelopment = (state: Pick<DevelopmentState, 'kind' | 'content'>): Development =>
-  ({ kind: state.kind, content: state.content }) as Development;
-
-const contentOf = (data: CreatedData): AnyContent => {
-  const { developmentId: _id, ...content } = data;
-  return content;
-};
-
 /** Applies changes field by field; `null` clears an optional field. */
-export function applyChanges(content: AnyContent, changes: Record<string, unknown>): AnyContent {
-  const next: Record<string, unknown> = { ...content };
-  for (const [field, value] of Object.entries(changes)) {
-    if (value === null) delete next[field];
-    else next[field] = value;
-  }
-  return next as unknown as AnyContent;
+export function applyChanges<C extends object>(content: C, changes: Record<string, unknown>): C {
+  const next = { ...content, ...changes };
+  for (const [field, value] of Object.entries(changes)) if (value === null) delete next[field];
+  return next;
 }
 
 /** evolve for one development: pure, and shared by the deciders and the projections. */
-export function evolveDevelopment(state: DevelopmentState | undefined, event: EventLike): DevelopmentState | undefined {
-  const kind = kindOfCreationEvent(event.type);
-  if (kind) {
-    const data = event.data as unknown as CreatedData;
-    const content = contentOf(data);
-    return { developmentId: data.developmentId, kind, content, original: content, corrected: false, retracted: false };
-  }
-  if (!state) return state;
+export function evolveDevelopment(state: DevelopmentState | undefined, event: DevelopmentEvent): DevelopmentState | undefined {
   switch (event.type) {
-    case DEVELOPMENT_CORRECTED: {
-      const data = event.data as unknown as CorrectedData;
-      return { ...state, content: applyChanges(state.content, data.changes), corrected: true };
+    case DEVELOPMENT_CORRECTED:
+      return state && { ...state, content: applyChanges(state.content, event.data.changes), corrected: true };
+    case DEVELOPMENT_RETRACTED:
+      return state && { ...state, retracted: true };
+    default: {
+      const kind = kindOfCreationEvent(event.type);
+      if (!kind) return state;
+      const { developmentId, ...content } = event.data;
+      return { developmentId, kind, content, original: content, corrected: false, retracted: false };
     }
-    case DEVELOPMENT_RETRACTED: {
-      const _data = event.data as unknown as RetractedData;
-      return { ...state, retracted: true };
-    }
-    default:
-      return state;
   }
 }
 

@@ -20,6 +20,7 @@ export {
   type DevelopmentKind,
   type Development,
   type DevelopmentOf,
+  type KindAndContent,
   type AnyContent,
   type CreationEventTypeOf,
 } from '../kinds/kinds';

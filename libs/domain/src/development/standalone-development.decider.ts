@@ -1,13 +1,14 @@
 import { DomainError } from '../errors';
-import { creationEvent, DEVELOPMENT_CORRECTED, DEVELOPMENT_RETRACTED, type DomainEvent } from './development.events';
+import { creationEvent, DEVELOPMENT_CORRECTED, DEVELOPMENT_RETRACTED, ORGANIZATION_REGISTERED, type DomainEvent } from './development.events';
 import type { CorrectDevelopment, DevelopmentCommand } from './development.commands';
-import { evolveDevelopment, applyChanges, type DevelopmentState, type EventLike } from './development.state';
+import { evolveDevelopment, applyChanges, type DevelopmentState } from './development.state';
 import { canonicalJson, checkChanges, checkContent, checkSomethingChanges } from './development.rules';
 
 /** Decider for developments with a stream of their own (meetings, peace summits). State: the development or nothing. */
 export type StandaloneState = DevelopmentState | undefined;
 
-export const evolveStandalone = (state: StandaloneState, event: EventLike): StandaloneState => evolveDevelopment(state, event);
+export const evolveStandalone = (state: StandaloneState, event: DomainEvent): StandaloneState =>
+  event.type === ORGANIZATION_REGISTERED ? state : evolveDevelopment(state, event);
 
 /** Returns the events to append; an empty list means an idempotent retry that changes nothing. */
 export function decideStandalone(command: DevelopmentCommand, state: StandaloneState): DomainEvent[] {

@@ -57,9 +57,14 @@ export const isDevelopmentKind = (name: string): name is DevelopmentKind => Obje
 export type DevelopmentOf<K extends DevelopmentKind> = { [P in K]: { readonly kind: P; readonly content: ContentByKind[P] } }[K];
 export type Development = DevelopmentOf<DevelopmentKind>;
 export type AnyContent = ContentByKind[DevelopmentKind];
+/**
+ * A kind beside content of that kind, as a development's state holds them: a Development, or a pair whose kind
+ * is known only as one of all (the generic functions below take both).
+ */
+export type KindAndContent<K extends DevelopmentKind = DevelopmentKind> = { readonly kind: K; readonly content: ContentByKind[K] };
 
 /** The organization a development belongs to (its stream, for organization kinds), or the occasion of a meeting. */
-export function organizationOf<K extends DevelopmentKind>(development: DevelopmentOf<K>): string | undefined {
+export function organizationOf<K extends DevelopmentKind>(development: KindAndContent<K>): string | undefined {
   return KINDS[development.kind].organizationOf(development.content);
 }
 
@@ -69,7 +74,7 @@ export function organizationOf<K extends DevelopmentKind>(development: Developme
  * are read from content: timelines, exports and the page all take them from here, so an absentee is never
  * presented as taking part.
  */
-export function rolesOf<K extends DevelopmentKind>(development: DevelopmentOf<K>): CountryRole[] {
+export function rolesOf<K extends DevelopmentKind>(development: KindAndContent<K>): CountryRole[] {
   const roles: CountryRole[] = [];
   KINDS[development.kind].roles(development.content, (country, role) => {
     if (country && !roles.some((r) => r.country === country && r.role === role)) roles.push({ country, role });
@@ -78,6 +83,6 @@ export function rolesOf<K extends DevelopmentKind>(development: DevelopmentOf<K>
 }
 
 /** Every country the development names in any role, sorted and unique. */
-export function countriesOf(development: Development): string[] {
+export function countriesOf(development: KindAndContent): string[] {
   return [...new Set(rolesOf(development).map((r) => r.country))].sort();
 }

@@ -1,5 +1,5 @@
-import { ORGANIZATION_REGISTERED, type OrganizationRegisteredData } from '../development/development.events';
-import { evolveDevelopment, type DevelopmentState, type EventLike } from '../development/development.state';
+import { ORGANIZATION_REGISTERED, type DomainEvent, type OrganizationRegisteredData } from '../development/development.events';
+import { evolveDevelopment, type DevelopmentState } from '../development/development.state';
 import { compareMembershipFacts, sortedIndex, type MembershipFact } from '../membership/membership-periods';
 import { compareHandovers, type HandoverFact } from '../presidency/presidency-periods';
 
@@ -35,14 +35,13 @@ export const initialOrganizationState = (code: string): OrganizationState => ({
   handovers: [],
 });
 
-export function evolveOrganization(state: OrganizationState, event: EventLike): OrganizationState {
+export function evolveOrganization(state: OrganizationState, event: DomainEvent): OrganizationState {
   if (event.type === ORGANIZATION_REGISTERED) {
-    const { code, name, wikidataId } = event.data as Partial<OrganizationRegisteredData>;
-    state.registration = { code: String(code), name: String(name), ...(wikidataId !== undefined ? { wikidataId } : {}) };
+    const { code, name, wikidataId } = event.data;
+    state.registration = { code, name, ...(wikidataId !== undefined ? { wikidataId } : {}) };
     return state;
   }
   const developmentId = event.data.developmentId;
-  if (typeof developmentId !== 'string') return state;
   const before = state.developments.get(developmentId);
   const evolved = evolveDevelopment(before, event);
   if (!evolved || evolved === before) return state;
