@@ -130,7 +130,7 @@ export class KyselyReadStore implements ReadStore {
     const last = page[page.length - 1];
     return new BuiltTimelinePage(
       page.map((row, index) => entryOf(row, contents[index]!)),
-      query.withContent ? (contents as unknown as Record<string, unknown>[]) : [],
+      query.withContent ? contents : [],
       more && last ? { start: last.occurred_start, position: Number(last.position) } : null,
     );
   }

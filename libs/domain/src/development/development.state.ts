@@ -1,5 +1,5 @@
 import { DEVELOPMENT_CORRECTED, DEVELOPMENT_RETRACTED, kindOfCreationEvent, type DevelopmentEvent } from './development.events';
-import type { AnyContent, Development, DevelopmentKind } from './development.types';
+import type { AnyContent, DevelopmentKind } from './development.types';
 
 /** A development as the events so far make it: the content with corrections applied. */
 export interface DevelopmentState {
@@ -21,18 +21,14 @@ export function applyChanges<C extends object>(content: C, changes: Record<strin
 
 /** evolve for one development: pure, and shared by the deciders and the projections. */
 export function evolveDevelopment(state: DevelopmentState | undefined, event: DevelopmentEvent): DevelopmentState | undefined {
-  switch (event.type) {
-    case DEVELOPMENT_CORRECTED:
-      return state && { ...state, content: applyChanges(state.content, event.data.changes), corrected: true };
-    case DEVELOPMENT_RETRACTED:
-      return state && { ...state, retracted: true };
-    default: {
-      const kind = kindOfCreationEvent(event.type);
-      if (!kind) return state;
-      const { developmentId, ...content } = event.data;
-      return { developmentId, kind, content, original: content, corrected: false, retracted: false };
-    }
-  }
+  if (event.type === DEVELOPMENT_CORRECTED)
+    return state && { ...state, content: applyChanges(state.content, event.data.changes), corrected: true };
+  if (event.type === DEVELOPMENT_RETRACTED) return state && { ...state, retracted: true };
+  // A creation: its type names the kind.
+  const kind = kindOfCreationEvent(event.type);
+  if (!kind) return state;
+  const { developmentId, ...content } = event.data;
+  return { developmentId, kind, content, original: content, corrected: false, retracted: false };
 }
 
 export const isDevelopmentEvent = (type: string): boolean =>

@@ -13,7 +13,7 @@ import { isPartialDate } from '../values/partial-date';
  */
 
 /** Characters that count for less than their UTF-16 length: surrogate pairs and emoji variation selectors. */
-const COUNTED_APART = /[\uD800-\uDFFF\uFE0E\uFE0F]/;
+const COUNTED_APART = /[\uD800-\uDFFF]|\uFE0E|\uFE0F/;
 
 /** Lengths count characters as people do (a surrogate pair or an emoji variation is one), as the API always has. */
 export const lengthBetween = (value: string, min: number, max: number): boolean =>
