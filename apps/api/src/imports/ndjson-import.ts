@@ -26,9 +26,14 @@ export interface ImportReport {
   position: string | null;
 }
 
-/** A chunk of lines is decided and committed together; it stays short so other requests get their turn. */
-const CHUNK_MS = 25;
-const CHUNK_LINES = 2000;
+/**
+ * Lines are decided in slices of a few milliseconds, with other requests served in between, and committed in
+ * chunks: one group commit (one fsync) per chunk. A chunk stays small enough that its commit (its inserts and the
+ * fsync, on this thread) holds other requests up for a few milliseconds only.
+ */
+const SLICE_MS = 8;
+const CHUNK_LINES = 250;
+const CHUNK_MS = 60;
 
 interface Decided {
   readonly line: number;
@@ -42,8 +47,9 @@ interface Decided {
  * order. Also `correction`, `retraction` and `organization` lines, so a whole dataset fits in one file.
  *
  * Lines are decided one by one against the state the earlier lines made (the write batch keeps it), and
- * committed in chunks of a few milliseconds' work: one append per stream and one group commit per chunk, so an
- * import runs at the store's pace without holding up the requests of others. A line without `id` gets one
+ * committed in chunks of a few hundred lines: one append per stream and one group commit per chunk, so an import
+ * runs at the store's pace without holding up the requests of others (they are served between slices of
+ * deciding, and a single write never waits for a chunk unless it writes a stream the chunk holds). A line without `id` gets one
  * derived from its content: importing the same file twice records nothing the second time.
  */
 @Injectable()
@@ -59,14 +65,18 @@ export class NdjsonImport {
     let batch = this.writer.batch();
     let decided: Decided[] = [];
     let chunkStarted = performance.now();
+    let sliceStarted = chunkStarted;
+    const yieldTurn = async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStarted = performance.now();
+    };
     const settle = async () => {
       await batch.commit();
       for (const item of decided) await this.count(report, item);
       batch = this.writer.batch();
       decided = [];
-      // Give other requests their turn between chunks.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      chunkStarted = performance.now();
+      await yieldTurn();
+      chunkStarted = sliceStarted;
     };
     let number = 0;
     try {
@@ -90,7 +100,9 @@ export class NdjsonImport {
         } catch (error) {
           reject(report, number, error);
         }
-        if (decided.length >= CHUNK_LINES || performance.now() - chunkStarted > CHUNK_MS) await settle();
+        const now = performance.now();
+        if (decided.length >= CHUNK_LINES || now - chunkStarted > CHUNK_MS) await settle();
+        else if (now - sliceStarted > SLICE_MS) await yieldTurn();
       }
       await settle();
     } catch (error) {
