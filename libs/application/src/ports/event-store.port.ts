@@ -138,8 +138,6 @@ export class DuplicateEventIdError extends Error {
   }
 }
 
-/** Encodes a position for the edges (HTTP, CLI). Decimal text keeps it readable and sortable by length+value. */
-export const encodePosition = (position: bigint): string => position.toString();
 
 const MAX_POSITION = 2n ** 63n - 1n;
 

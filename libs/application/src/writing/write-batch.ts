@@ -1,6 +1,6 @@
 import type { DomainEvent } from '@annals/domain';
 import type { AppendResult, ExpectedRevision, NewEvent } from '../ports/event-store.port';
-import { remember, type StreamEntry } from './stream-writer';
+import { remember, written, type StreamEntry } from './stream-writer';
 import type { WriteContext, WriteResult } from './write-context';
 import type { WritePlan } from './write-plan';
 
@@ -93,19 +93,8 @@ export class WriteBatch {
     held.events.push(...events);
     this.access.noteCreations(plan.stream, events);
     const revision = entry.revision!;
-    return {
-      answer: this.wait(held, (result) => ({
-        developmentId: plan.developmentId,
-        kind,
-        eventId: events[0]!.eventId,
-        stream: plan.stream,
-        revision: Number(revision),
-        // The position of the stream's last event in the batch: views that reached it include this write.
-        position: result.position.toString(),
-        recordedAt: String(events[0]!.metadata.recordedAt),
-        created: true,
-      })),
-    };
+    // The position is the stream's last in the batch: views that reached it include this write.
+    return { answer: this.wait(held, (result) => written(plan, kind, events, { revision, position: result.position })) };
   }
 
   /** Appends every stream's share, answers every command, and lets the streams go. */

@@ -5,7 +5,6 @@ export interface WriteContext {
   readonly causationId?: string;
 }
 
-export const ANONYMOUS: WriteContext = { actor: 'anonymous', correlationId: '00000000-0000-0000-0000-000000000000' };
 
 export interface WriteResult {
   readonly developmentId: string;

@@ -1,4 +1,6 @@
 import { DomainError, type FieldError } from '../errors';
+import type { RecordDevelopment } from './development.commands';
+import type { DevelopmentState } from './development.state';
 import { partialDate } from '../values/partial-date';
 import { KINDS, type AnyContent, type ContentByKind, type DevelopmentKind } from './development.types';
 
@@ -13,6 +15,17 @@ export function checkContent<K extends DevelopmentKind>(development: { readonly 
     errors.push({ field: 'endsOn', message: 'endsOn must not precede occurredOn' });
   errors.push(...(KINDS[development.kind].invariants?.(content) ?? []));
   if (errors.length > 0) throw new DomainError('VALIDATION_FAILED', errors[0]!.message, errors.slice(0, 1));
+}
+
+/**
+ * A recording under an id already recorded: the same kind and content is a retry (true: nothing to append), other
+ * content under that id a conflict. False when the id is new.
+ */
+export function isRetryOf(existing: DevelopmentState | undefined, command: RecordDevelopment): boolean {
+  if (!existing) return false;
+  const { development, developmentId } = command;
+  if (existing.kind === development.kind && canonicalJson(existing.original) === canonicalJson(development.content)) return true;
+  throw new DomainError('IDEMPOTENCY_CONFLICT', `Development ${developmentId} was already recorded with other content`);
 }
 
 /** The fields a correction may not change: the organization whose stream holds the development. */

@@ -2,7 +2,7 @@ import { DomainError } from '../errors';
 import { creationEvent, DEVELOPMENT_CORRECTED, DEVELOPMENT_RETRACTED, ORGANIZATION_REGISTERED, type DomainEvent } from './development.events';
 import type { CorrectDevelopment, DevelopmentCommand } from './development.commands';
 import { evolveDevelopment, applyChanges, type DevelopmentState } from './development.state';
-import { canonicalJson, checkChanges, checkContent, checkSomethingChanges } from './development.rules';
+import { checkChanges, checkContent, checkSomethingChanges, isRetryOf } from './development.rules';
 
 /** Decider for developments with a stream of their own (meetings, peace summits). State: the development or nothing. */
 export type StandaloneState = DevelopmentState | undefined;
@@ -15,11 +15,7 @@ export function decideStandalone(command: DevelopmentCommand, state: StandaloneS
   switch (command.type) {
     case 'RecordDevelopment': {
       const { development, developmentId } = command;
-      if (state) {
-        const same = state.kind === development.kind && canonicalJson(state.original) === canonicalJson(development.content);
-        if (same) return [];
-        throw new DomainError('IDEMPOTENCY_CONFLICT', `Development ${developmentId} was already recorded with other content`);
-      }
+      if (isRetryOf(state, command)) return [];
       checkContent(development);
       return [creationEvent(developmentId, development)];
     }

@@ -2,7 +2,7 @@ import { DomainError } from '../errors';
 import { creationEvent, ORGANIZATION_REGISTERED, DEVELOPMENT_RETRACTED, type DomainEvent } from '../development/development.events';
 import type { DevelopmentCommand } from '../development/development.commands';
 import { applyChanges } from '../development/development.state';
-import { canonicalJson, checkChanges, checkContent, checkSomethingChanges } from '../development/development.rules';
+import { checkChanges, checkContent, checkSomethingChanges, isRetryOf } from '../development/development.rules';
 import { correctedEvent, requireLive } from '../development/standalone-development.decider';
 import { isOrganizationKind, type AnyContent, type DevelopmentKind } from '../development/development.types';
 import { checkMembershipFactAmong, isFullMemberOn } from '../membership/membership-periods';
@@ -30,12 +30,7 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
   switch (command.type) {
     case 'RecordDevelopment': {
       const { development, developmentId } = command;
-      const existing = state.developments.get(developmentId);
-      if (existing) {
-        const same = existing.kind === development.kind && canonicalJson(existing.original) === canonicalJson(development.content);
-        if (same) return [];
-        throw new DomainError('IDEMPOTENCY_CONFLICT', `Development ${developmentId} was already recorded with other content`);
-      }
+      if (isRetryOf(state.developments.get(developmentId), command)) return [];
       checkContent(development);
       checkInvariants(state, developmentId, development.kind, development.content, state.developments.size);
       return [creationEvent(developmentId, development)];

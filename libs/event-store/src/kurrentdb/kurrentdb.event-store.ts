@@ -3,6 +3,7 @@
  * subscriptions go over the client's grpc-js channel; stream and $all reads over its native bridge (a second
  * connection from the same connection string).
  */
+import { canonicalJson } from '@annals/domain';
 import {
   BACKWARDS,
   DeadlineExceededError,
@@ -32,7 +33,6 @@ import {
 } from '@annals/application';
 import {
   actualRevisionOf,
-  canonicalJson,
   eventDataOf,
   isSystemStream,
   readPositionOf,
@@ -116,6 +116,7 @@ export class KurrentDbEventStore implements EventStore {
         found?.eventId === event.eventId &&
         found.revision === firstRevision + BigInt(index) &&
         found.type === event.type &&
+        // Stored data comes back re-parsed: key order alone must not make two events differ.
         canonicalJson(found.data) === canonicalJson(event.data);
       if (!same) throw new DuplicateEventIdError(event.eventId);
     });

@@ -69,9 +69,3 @@ export const recordedEventOf = (resolved: ResolvedEvent | AllStreamResolvedEvent
     recordedAt: typeof metadata.recordedAt === 'string' ? metadata.recordedAt : commitTimeOf(event.created),
   };
 };
-
-/** JSON with sorted keys: stored data comes back re-parsed, so key order alone must not make two events differ. */
-export const canonicalJson = (value: unknown): string =>
-  JSON.stringify(value, (_key, nested: unknown) =>
-    isRecord(nested) ? Object.fromEntries(Object.entries(nested).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : nested,
-  );
