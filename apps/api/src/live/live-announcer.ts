@@ -46,6 +46,11 @@ export class LiveAnnouncer {
     this.work = this.work.then(() => this.take(progress)).catch((error: unknown) => this.steps.failed(error));
   }
 
+  /** Resolves once every report taken so far has been dealt with. */
+  settled(): Promise<void> {
+    return this.work;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
