@@ -21,8 +21,7 @@ function announcer(options: { logSize?: number; after?: number; viewsWaitMs?: nu
   const steps: AnnouncerSteps = {
     readLog: async function* (after, upTo) {
       reads.push([Number(after), Number(upTo)]);
-      for (let position = Number(after) + 1; position <= Math.min(Number(upTo), options.logSize ?? 100); position++)
-        yield event(position);
+      for (let position = Number(after) + 1; position <= Math.min(Number(upTo), options.logSize ?? 100); position++) yield event(position);
     },
     observed: options.observed ?? (() => true),
     relevant: (e) => e.type !== 'OrganizationRegistered',
