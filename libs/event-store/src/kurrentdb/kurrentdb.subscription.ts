@@ -96,7 +96,7 @@ export class KurrentDbSubscription implements Subscription {
     this.current = subscription;
     try {
       // A Node Readable iterates `any`; this one carries resolved $all events.
-      yield* subscription as AsyncIterable<AllStreamResolvedEvent>;
+      for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) yield resolved;
     } finally {
       this.current = undefined;
       await subscription.unsubscribe().catch(() => undefined);
