@@ -1,28 +1,27 @@
 import type { EventStore, ProjectionStatus } from '@annals/application';
-import {
-  LIVE_TABLES,
-  createViewTable,
-  digestTables,
-  maintainDigest,
-  type ReadDatabase,
-  type RunnerLease,
-  type ViewDb,
-} from '@annals/read-store';
-import { insertCheckpoint, logMismatch, prepareCheckpoints, readCheckpoints, recordLogIdentityIfMissing } from './checkpoints';
+import type { ReadDatabase, ViewDb } from '@annals/read-store';
+import { recordLogIdentityIfMissing } from './checkpoints';
+import { Leadership } from './leadership';
 import { LiveProcessor } from './live-processor';
 import { Mutex } from './mutex';
+import { PositionWaiters } from './position-waiters';
 import type { Projection } from './projection';
 import { Rebuilder, type VerifyResult } from './rebuilder';
+import { planServing, rebuildBeforeServing, reloadPositions } from './runner-bootstrap';
+import type { AppliedBatch, ProgressListener } from './runner-progress';
+import { lowestPosition, statusesOf, whileRebuilding } from './runner-status';
 import type { Runtime, RunnerLogger } from './runtime';
 
 export type { RunnerLogger } from './runtime';
 export { yieldToEventLoop } from './runtime';
 export type { VerifyResult } from './rebuilder';
+export * from './runner-progress';
+export { PositionWaiters } from './position-waiters';
 
 /**
- * Feeds each projection from the event store's global log, starting after its stored checkpoint.
- * A batch of events and the new checkpoint are written in ONE read-store transaction: a crash between
- * batches replays nothing twice, and redelivered events at or below the checkpoint are skipped.
+ * Feeds each projection from the event store's global log, starting after its stored checkpoint. The parts, one
+ * job each: `planServing` (tables, versions, log identity), `Leadership` (the lease, standing by), `LiveProcessor`
+ * (the live batches), `Rebuilder` (blue/green rebuilds and verify), `PositionWaiters` (read-your-writes).
  *
  * At start it decides, per projection, whether the views it finds may serve:
  * - built by this version from this log: they serve and are fed live;
@@ -34,17 +33,14 @@ export type { VerifyResult } from './rebuilder';
  */
 export class ProjectionRunner {
   private readonly runtimes: Runtime[];
-  private readonly progressWaiters = new Set<() => void>();
-  private readonly progressListeners: Array<() => void> = [];
+  private readonly listeners: ProgressListener[] = [];
+  private readonly waiters = new PositionWaiters(
+    () => this.position,
+    () => this.leadership.isStopped,
+  );
+  private readonly leadership: Leadership;
   private readonly live: LiveProcessor;
   private readonly rebuilder: Rebuilder;
-  private stopped = false;
-  private loops: Promise<void>[] = [];
-  private readonly leaseAbort = new AbortController();
-  private lease?: RunnerLease;
-  private active = false;
-  /** Projections of another version whose views may serve meanwhile: rebuilt once this runner leads. */
-  private outdated: string[] = [];
 
   constructor(
     private readonly store: EventStore,
@@ -60,10 +56,16 @@ export class ProjectionRunner {
       lock: new Mutex(),
     }));
     this.rebuilder = new Rebuilder(store, read, logger);
+    this.leadership = new Leadership(read, {
+      followLeader: () => this.reloadPositions().then(() => this.notifyProgress()),
+      lead: () => this.lead(),
+      release: () => this.live.closeAll(),
+      logger,
+    });
     this.live = new LiveProcessor(store, read, this.runtimes, {
-      running: () => !this.stopped && this.active,
+      running: () => this.leadership.leading,
       lowest: () => this.position,
-      progressed: () => this.notifyProgress(),
+      progressed: (applied) => this.notifyProgress(applied),
       reload: () => this.reloadPositions(),
       logger,
     });
@@ -78,153 +80,69 @@ export class ProjectionRunner {
    * `leaseHeld`: the caller already holds the writer lease (the CLI's `rebuild`).
    */
   async init(options: { leaseHeld?: boolean } = {}): Promise<void> {
-    await prepareCheckpoints(this.db, this.read.dialect);
-    const stored = await readCheckpoints(this.db);
-    const mismatch = await logMismatch(this.db, this.store, stored);
-    const blocking: Runtime[] = [];
-    for (const runtime of this.runtimes) {
-      const { projection } = runtime;
-      const row = stored.find((checkpoint) => checkpoint.name === projection.name);
-      runtime.servingVersion = row?.version ?? projection.version;
-      if (mismatch) continue;
-      if (row && row.version !== projection.version) {
-        runtime.status = 'rebuilding';
-        if (await this.rebuilder.layoutMatches(projection)) this.outdated.push(projection.name);
-        else blocking.push(runtime);
-        if (blocking.includes(runtime)) continue;
-      }
-      for (const table of projection.tables) {
-        await createViewTable(this.db, table, LIVE_TABLES[table], 'live', { dialect: this.read.dialect });
-        await maintainDigest(this.db, this.read.dialect, LIVE_TABLES[table]);
-      }
-      // Only what is missing is written: a standby replica starting up takes no write lock.
-      if (!row) await insertCheckpoint(this.db, projection);
-    }
+    const { mismatch, blocking, outdated } = await planServing(this.store, this.read, this.runtimes, this.rebuilder);
     await this.reloadPositions();
+    const replace = (runtimes: readonly Runtime[], newLog: boolean) =>
+      rebuildBeforeServing(this.store, this.read, runtimes, {
+        stopped: () => this.leadership.isStopped,
+        lease: () => (options.leaseHeld ? Promise.resolve({ release: async () => undefined }) : this.leadership.tryLease()),
+        rebuild: (names) => this.rebuild(names, { newLog }),
+        reload: () => this.reloadPositions(),
+      });
     if (mismatch) {
       this.logger.error(`the views were built from another event log (${mismatch}): rebuilding them from this one before serving`);
-      await this.rebuildBeforeServing(this.runtimes, true, options);
+      await replace(this.runtimes, true);
     } else if (blocking.length > 0) {
       for (const { projection, servingVersion } of blocking)
         this.logger.log(
           `projection ${projection.name} is now version ${projection.version} with another table layout (views were ${servingVersion}): building it before serving`,
         );
-      await this.rebuildBeforeServing(blocking, false, options);
+      await replace(blocking, false);
     }
     if (!mismatch) await recordLogIdentityIfMissing(this.db, this.store);
-    for (const name of this.outdated)
+    for (const name of outdated)
       this.logger.log(`projection ${name}: views of an older version serve while this version is rebuilt into fresh tables`);
   }
 
-  /** Views that must not serve are replaced first; with another replica leading, it may be doing just that. */
-  private async rebuildBeforeServing(runtimes: Runtime[], newLog: boolean, options: { leaseHeld?: boolean }): Promise<void> {
-    while (!this.stopped) {
-      const lease = options.leaseHeld
-        ? undefined
-        : await this.read.acquireRunnerLease(AbortSignal.any([this.leaseAbort.signal, AbortSignal.timeout(1000)]));
-      if (lease || options.leaseHeld) {
-        this.read.files?.sweep();
-        try {
-          await this.rebuild(
-            runtimes.map((runtime) => runtime.projection.name),
-            { newLog },
-          );
-        } finally {
-          await lease?.release();
-        }
-        return;
-      }
-      await this.read.refresh();
-      const stored = await readCheckpoints(this.db);
-      const settled = runtimes.every((r) => stored.find((c) => c.name === r.projection.name)?.version === r.projection.version);
-      if (settled && !(await logMismatch(this.db, this.store, stored))) return this.reloadPositions();
-    }
+  private reloadPositions(): Promise<void> {
+    return reloadPositions(this.read, this.runtimes, this.leadership.isActive);
   }
 
-  private async reloadPositions(): Promise<void> {
-    // Another process (the leader, for a standby) may have swapped in a new generation of the views.
-    await this.read.refresh();
-    const rows = await readCheckpoints(this.db);
-    for (const runtime of this.runtimes) {
-      const row = rows.find((r) => r.name === runtime.projection.name);
-      if (!row) continue;
-      runtime.position = row.position;
-      runtime.servingVersion = row.version;
-      // A standby sees the leader's swap here.
-      if (runtime.status === 'rebuilding' && row.version === runtime.projection.version && !this.active) runtime.status = 'running';
-    }
-  }
-
-  /**
-   * Only one runner per read database writes the views (a lease: an advisory lock on PostgreSQL). Until this
-   * process holds it, it stands by and follows the active runner's checkpoints, so read-your-writes still works.
-   */
+  /** Stands by until this process holds the writer lease, then runs the projections (see `Leadership`). */
   start(): void {
-    this.loops = [this.lead()];
+    this.leadership.start();
   }
 
+  /** Leading: caught up from the checkpoints as stored, fed live, and projections of an older version rebuilt alongside. */
   private async lead(): Promise<void> {
-    while (!this.stopped) {
-      const standby = setInterval(() => {
-        this.reloadPositions().then(
-          () => this.notifyProgress(),
-          () => undefined,
-        );
-      }, 200);
-      try {
-        this.lease = await this.read.acquireRunnerLease(this.leaseAbort.signal);
-      } finally {
-        clearInterval(standby);
-      }
-      if (!this.lease || this.stopped) return;
-      // The writer of the views now: what a rebuild cut off by a crash left behind goes.
-      this.read.files?.sweep();
-      this.active = true;
-      await this.reloadPositions();
-      // Losing the lease (its connection gone) makes this runner a standby again at once.
-      void this.lease.lost.then(() => this.stepDown());
-      const upgrade = this.upgradeOutdated();
-      await this.live.follow();
-      await upgrade;
-      await this.lease.release().catch(() => undefined);
-      this.lease = undefined;
-    }
+    await this.reloadPositions();
+    const upgrade = this.upgradeOutdated();
+    await this.live.follow();
+    await upgrade;
   }
 
   /** The new version of projections whose old views serve meanwhile, built blue/green next to the live loop. */
   private async upgradeOutdated(): Promise<void> {
     const names = this.runtimes.filter((r) => r.servingVersion !== r.projection.version).map((r) => r.projection.name);
     if (names.length === 0) return;
-    await this.rebuild(names).then(
-      () => (this.outdated = []),
-      (error: unknown) => this.logger.error(`rebuilding ${names.join(', ')} for their new version failed: ${String(error)}`),
+    await this.rebuild(names).catch((error: unknown) =>
+      this.logger.error(`rebuilding ${names.join(', ')} for their new version failed: ${String(error)}`),
     );
-  }
-
-  private stepDown(): void {
-    if (!this.active) return;
-    this.active = false;
-    this.logger.error('projection runner lost its lease; standing by');
-    void this.live.closeAll();
   }
 
   /** True while this process holds the lease and runs the projections. */
   get isActive(): boolean {
-    return this.active;
+    return this.leadership.isActive;
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.leaseAbort.abort();
-    await this.live.closeAll();
-    await Promise.all(this.loops);
-    await this.lease?.release();
-    for (const wake of this.progressWaiters) wake();
+    await this.leadership.stop();
+    this.waiters.wake();
   }
 
   /** The lowest position every projection has reached. */
   get position(): bigint {
-    return this.runtimes.reduce((min, r) => (r.position < min ? r.position : min), this.runtimes[0]?.position ?? 0n);
+    return lowestPosition(this.runtimes);
   }
 
   get healthy(): boolean {
@@ -232,53 +150,30 @@ export class ProjectionRunner {
   }
 
   /** Resolves true once every projection has reached `position`, false after `timeoutMs`. */
-  async waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.position < position) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0 || this.stopped) return false;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, Math.min(remaining, 250));
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.progressWaiters.add(done);
-      });
-    }
-    return true;
+  waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
+    return this.waiters.waitFor(position, timeoutMs);
   }
 
-  /** Each projection as it serves now; the digest is the maintained one: a lookup, however large the views. */
-  async statuses(): Promise<ProjectionStatus[]> {
-    const out: ProjectionStatus[] = [];
-    for (const runtime of this.runtimes) {
-      const tables = runtime.projection.tables.map((table) => ({ table, physical: LIVE_TABLES[table] }));
-      out.push({
-        name: runtime.projection.name,
-        version: runtime.servingVersion,
-        position: runtime.position,
-        status: runtime.status,
-        digest: await digestTables(this.db, tables),
-      });
-    }
-    return out;
+  statuses(): Promise<ProjectionStatus[]> {
+    return statusesOf(this.db, this.runtimes);
   }
 
   names(): string[] {
     return this.runtimes.map((runtime) => runtime.projection.name);
   }
 
-  /** Called after every change of position or status (the worker thread forwards them to the main thread). */
-  onProgress(listener: () => void): void {
-    this.progressListeners.push(listener);
+  /**
+   * Called after every change of position or status, with what a live batch applied (the worker thread forwards
+   * it to the main thread; the live feed announces from it).
+   */
+  onProgress(listener: ProgressListener): void {
+    this.listeners.push(listener);
   }
 
-  private notifyProgress(): void {
-    for (const listener of this.progressListeners) listener();
-    const waiters = [...this.progressWaiters];
-    this.progressWaiters.clear();
-    for (const wake of waiters) wake();
+  private notifyProgress(applied?: AppliedBatch): void {
+    const progress = { position: this.position, ...(applied ? { applied } : {}) };
+    for (const listener of this.listeners) listener(progress);
+    this.waiters.wake();
   }
 
   /** Blue/green: see `Rebuilder.rebuild`. The named projections are rebuilt together, from ONE pass over the log. */
@@ -289,22 +184,12 @@ export class ProjectionRunner {
     const names = this.read.files ? this.names() : asked;
     // In the runner's order: locks are always taken in that order.
     const runtimes = this.runtimes.filter((runtime) => names.includes(runtime.projection.name));
-    const previous = runtimes.map((runtime) => runtime.status);
-    for (const runtime of runtimes) runtime.status = 'rebuilding';
     // A rebuild started by the active runner stops if its lease goes: the new holder writes the views now.
-    const leased = this.active;
+    const leased = this.isActive;
     const stillLeased = () => {
-      if (leased && !this.active) throw new Error('this replica lost the runner lease during the rebuild; nothing was swapped');
+      if (leased && !this.isActive) throw new Error('this replica lost the runner lease during the rebuild; nothing was swapped');
     };
-    try {
-      await this.rebuilder.rebuild(runtimes, stillLeased, options);
-    } finally {
-      runtimes.forEach((runtime, index) => {
-        const before = previous[index]!;
-        if (runtime.servingVersion !== runtime.projection.version) runtime.status = 'rebuilding';
-        else runtime.status = before === 'failed' ? 'failed' : 'running';
-      });
-    }
+    await whileRebuilding(runtimes, () => this.rebuilder.rebuild(runtimes, stillLeased, options));
     this.notifyProgress();
   }
 

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@annals/application';
-import type { TableNames, ViewDatabase, ViewDb, ViewTable } from '@annals/read-store';
+import type { ReadDatabase, TableNames, ViewDatabase, ViewDb, ViewTable } from '@annals/read-store';
 
 /** What a projection writes through: the open read-store transaction and the physical tables it targets. */
 export interface ViewTx {
@@ -12,6 +12,11 @@ export interface ViewTx {
    * added this way, not by INSERT statements of the projection's own: a rebuild hashes them here for the digests.
    */
   insert<T extends ViewTable>(table: T, rows: readonly ViewDatabase[T][]): Promise<void>;
+}
+
+/** The handle a projection writes a batch through, inside `tx`, to the physical tables `tables`. */
+export function viewTx(read: ReadDatabase, tx: ViewDb, tables: TableNames, rebuilding = false): ViewTx {
+  return { db: tx, tables, rebuilding, insert: (table, rows) => read.insertRows(tx, tables[table], rows) };
 }
 
 /**

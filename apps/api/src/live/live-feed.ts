@@ -1,16 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
-import {
-  EVENT_STORE,
-  READ_STORE,
-  type EventStore,
-  type ReadStore,
-  type RecordedEvent,
-  type Subscription,
-  type TimelineEntry,
-} from '@annals/application';
+import { EVENT_STORE, READ_STORE, type EventStore, type ReadStore, type TimelineEntry } from '@annals/application';
 import { DEVELOPMENT_CORRECTED, DEVELOPMENT_RETRACTED, isDevelopmentEvent } from '@annals/domain';
+import { appliedEvent, type AppliedEvent } from '@annals/projections';
 import { Projections } from '../persistence/projections';
+import { LiveAnnouncer } from './live-announcer';
 
 export const LIVE_EVENT_NAMES = ['recorded', 'corrected', 'retracted'] as const;
 
@@ -28,17 +22,16 @@ const nameOf = (type: string): LiveEvent['name'] =>
 const VIEWS_WAIT_MS = 60_000;
 
 /**
- * Follows the log from its head and announces each recorded, corrected or retracted development once the
- * views include it, so a client that reacts by reading sees what it was told about. A client resuming after a
- * position first gets every event after it from the log, then the live ones: no gap, no duplicate.
+ * Announces each recorded, corrected or retracted development after the log's head at start, once the views
+ * include it, so a client that reacts by reading sees what it was told about. It opens no subscription of its own:
+ * it follows the projection runner's progress (`LiveAnnouncer`). A client resuming after a position first gets
+ * every event after it from the log, then the live ones: no gap, no duplicate.
  */
 @Injectable()
 export class LiveFeed implements OnApplicationShutdown {
   private readonly logger = new Logger('LiveFeed');
   private readonly events = new Subject<LiveEvent>();
-  private subscription?: Subscription;
-  private loop?: Promise<void>;
-  private stopped = false;
+  private announcer?: LiveAnnouncer;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -48,7 +41,29 @@ export class LiveFeed implements OnApplicationShutdown {
 
   async start(): Promise<void> {
     const head = await this.store.headPosition();
-    this.loop = this.follow(head);
+    const announcer = new LiveAnnouncer(
+      {
+        readLog: (after, upTo) => this.readLog(after, upTo),
+        observed: () => this.events.observed,
+        relevant: (event) => isDevelopmentEvent(event.type),
+        announce: async (event) => {
+          const reported = await this.report(event);
+          if (reported) this.events.next(reported);
+        },
+        failed: (error) => this.logger.warn(`live feed skipped an update: ${error instanceof Error ? error.message : String(error)}`),
+        viewsWaitMs: VIEWS_WAIT_MS,
+      },
+      head,
+    );
+    this.announcer = announcer;
+    this.runner.onProgress((progress) => announcer.progressed(progress));
+  }
+
+  private async *readLog(after: bigint, upTo: bigint): AsyncGenerator<AppliedEvent> {
+    for await (const event of this.store.readAll({ after, batchSize: 500 })) {
+      if (event.position > upTo) return;
+      yield appliedEvent(event);
+    }
   }
 
   /**
@@ -77,7 +92,7 @@ export class LiveFeed implements OnApplicationShutdown {
         await this.runner.waitFor(head, VIEWS_WAIT_MS);
         for await (const event of this.store.readAll({ after, batchSize: 500 })) {
           if (closed || event.position > head) break;
-          const reported = await this.report(event);
+          const reported = isDevelopmentEvent(event.type) ? await this.report(appliedEvent(event)) : undefined;
           if (reported) emit(reported);
         }
         if (last < head) last = head;
@@ -92,39 +107,14 @@ export class LiveFeed implements OnApplicationShutdown {
   }
 
   /** The development as this event left it, even when later events already reached the views. */
-  private async report(event: RecordedEvent): Promise<LiveEvent | undefined> {
-    if (!isDevelopmentEvent(event.type)) return undefined;
-    const details = await this.views.development(String(event.data.developmentId), Date.parse(event.recordedAt));
+  private async report(event: AppliedEvent): Promise<LiveEvent | undefined> {
+    if (event.developmentId === undefined) return undefined;
+    const details = await this.views.development(event.developmentId, Date.parse(event.recordedAt));
     return details ? { name: nameOf(event.type), position: event.position, entry: details.entry } : undefined;
   }
 
-  private async follow(after: bigint): Promise<void> {
-    let position = after;
-    let backoff = 100;
-    while (!this.stopped) {
-      this.subscription = this.store.subscribe({ after: position });
-      try {
-        for await (const event of this.subscription) {
-          position = event.position;
-          // Nobody listening: nothing to look up (a write-heavy service pays nothing for the feed).
-          if (!isDevelopmentEvent(event.type) || !this.events.observed) continue;
-          await this.runner.waitFor(event.position, VIEWS_WAIT_MS);
-          const reported = await this.report(event);
-          if (reported) this.events.next(reported);
-          backoff = 100;
-        }
-      } catch (error) {
-        this.logger.warn(`live feed interrupted: ${error instanceof Error ? error.message : String(error)}; resuming`);
-        await new Promise((resolve) => setTimeout(resolve, backoff));
-        backoff = Math.min(backoff * 2, 5000);
-      }
-    }
-  }
-
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    await this.subscription?.close();
-    await this.loop;
+    await this.announcer?.close();
     this.events.complete();
   }
 }

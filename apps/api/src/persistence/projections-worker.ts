@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ProjectionStatus } from '@annals/application';
-import { ALL_PROJECTIONS, type VerifyResult } from '@annals/projections';
+import { ALL_PROJECTIONS, PositionWaiters, type ProgressListener, type VerifyResult } from '@annals/projections';
 import type { AppConfig } from '../config/app-config';
 import { Projections } from './projections';
 import type { FromWorker, RunnerMethod, RunnerState, RunnerWorkerData, ToWorker } from './runner.protocol';
@@ -34,10 +34,14 @@ export class ProjectionsWorker extends Projections {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private state: RunnerState = { position: 0n, healthy: true, active: false };
-  private readonly waiters = new Set<() => void>();
   private stopped = false;
   private exited = false;
+  private readonly waiters = new PositionWaiters(
+    () => this.state.position,
+    () => this.stopped,
+  );
   private readonly viewListeners: Array<() => void> = [];
+  private readonly progressListeners: ProgressListener[] = [];
 
   constructor(
     config: AppConfig,
@@ -58,15 +62,19 @@ export class ProjectionsWorker extends Projections {
       if (!this.stopped) this.logger.error(`projections worker exited (code ${code})`);
       for (const pending of this.pending.values()) pending.reject(new Error('the projections worker exited'));
       this.pending.clear();
-      this.wake();
+      this.waiters.wake();
     });
   }
 
   private receive(message: FromWorker): void {
     switch (message.type) {
-      case 'state':
+      case 'state': {
         this.state = { position: message.position, healthy: message.healthy, active: message.active };
-        return this.wake();
+        this.waiters.wake();
+        const progress = { position: message.position, ...(message.applied ? { applied: message.applied } : {}) };
+        for (const listener of this.progressListeners) listener(progress);
+        return;
+      }
       case 'views':
         for (const listener of this.viewListeners) listener();
         return;
@@ -82,12 +90,6 @@ export class ProjectionsWorker extends Projections {
     }
   }
 
-  private wake(): void {
-    const waiters = [...this.waiters];
-    this.waiters.clear();
-    for (const wake of waiters) wake();
-  }
-
   private call<T>(method: RunnerMethod, ...args: unknown[]): Promise<T> {
     if (this.exited) return Promise.reject(new Error('the projections worker is not running'));
     const id = ++this.nextId;
@@ -95,6 +97,10 @@ export class ProjectionsWorker extends Projections {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.worker.postMessage({ type: 'call', id, method, args } satisfies ToWorker);
     });
+  }
+
+  onProgress(listener: ProgressListener): void {
+    this.progressListeners.push(listener);
   }
 
   onViewsSwapped(listener: () => void): void {
@@ -120,7 +126,7 @@ export class ProjectionsWorker extends Projections {
     // The worker stops its runner and closes its connections, then its thread ends; terminate is the backstop.
     await this.call('stop').catch(() => undefined);
     if (!this.exited) await this.worker.terminate();
-    this.wake();
+    this.waiters.wake();
   }
 
   get position(): bigint {
@@ -139,23 +145,8 @@ export class ProjectionsWorker extends Projections {
     return ALL_PROJECTIONS.map((projection) => projection.name);
   }
 
-  async waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.state.position < position) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0 || this.stopped) return false;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, Math.min(remaining, 250));
-        const waiters = this.waiters;
-        function done() {
-          clearTimeout(timer);
-          waiters.delete(done);
-          resolve();
-        }
-        waiters.add(done);
-      });
-    }
-    return true;
+  waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
+    return this.waiters.waitFor(position, timeoutMs);
   }
 
   statuses(): Promise<ProjectionStatus[]> {

@@ -1,5 +1,5 @@
 import type { ProjectionProgress, ProjectionStatus } from '@annals/application';
-import type { VerifyResult } from '@annals/projections';
+import type { ProgressListener, VerifyResult } from '@annals/projections';
 
 /**
  * What the app uses of the projection runner (the DI token). The service's implementation is a proxy to the
@@ -20,6 +20,8 @@ export abstract class Projections implements ProjectionProgress {
   abstract statuses(): Promise<ProjectionStatus[]>;
   abstract rebuild(names?: readonly string[]): Promise<void>;
   abstract verify(): Promise<VerifyResult[]>;
+  /** Called whenever the runner moves, with what its live batches applied (the live feed's source). */
+  abstract onProgress(listener: ProgressListener): void;
   /** Called when the runner swapped in views of a new generation (SQLite): this thread's readers must follow. */
   abstract onViewsSwapped(listener: () => void): void;
 }

@@ -1,3 +1,4 @@
+import type { AppliedBatch } from '@annals/projections';
 import type { AppConfig } from '../config/app-config';
 
 /** Messages between the main thread's `ProjectionsWorker` and the runner in `runner.worker.ts`. */
@@ -21,7 +22,8 @@ export interface RunnerState {
 export type FromWorker =
   | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string }
-  | ({ readonly type: 'state' } & RunnerState)
+  /** The runner moved; `applied`: what the live batch that moved it held (the live feed announces from it). */
+  | ({ readonly type: 'state'; readonly applied?: AppliedBatch } & RunnerState)
   | { readonly type: 'log'; readonly level: 'log' | 'error'; readonly message: string }
   /** The views moved to a new generation file (a rebuild swapped it in): the main thread's readers follow. */
   | { readonly type: 'views' };

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EventStore } from '@annals/application';
 import { CommitSignal, SqliteEventStore, tailingSubscription } from '@annals/event-store';
-import { ALL_PROJECTIONS, ProjectionRunner } from '@annals/projections';
+import { ALL_PROJECTIONS, ProjectionRunner, type RunnerProgress } from '@annals/projections';
 import type { FromWorker, RunnerState, RunnerWorkerData, ToWorker } from './runner.protocol';
 import { openEventStore, openReadDatabase } from './stores';
 
@@ -41,20 +41,21 @@ const runner = new ProjectionRunner(store, read, ALL_PROJECTIONS, {
 
 let last: RunnerState | undefined;
 let views = read.files?.current;
-function postState(): void {
+function postState(progress?: RunnerProgress): void {
   // Before the position it brings: a read waiting for that position then finds the main thread on the new file.
   if (read.files && read.files.current !== views) {
     views = read.files.current;
     post({ type: 'views' });
   }
   const state: RunnerState = { position: runner.position, healthy: runner.healthy, active: runner.isActive };
-  if (last && last.position === state.position && last.healthy === state.healthy && last.active === state.active) return;
+  const applied = progress?.applied;
+  if (!applied && last && last.position === state.position && last.healthy === state.healthy && last.active === state.active) return;
   last = state;
-  post({ type: 'state', ...state });
+  post({ type: 'state', ...state, ...(applied ? { applied } : {}) });
 }
 runner.onProgress(postState);
 // The lease and health change without progress: looked at a few times a second.
-const watch = setInterval(postState, 100);
+const watch = setInterval(() => postState(), 100);
 
 async function call(method: string, args: readonly unknown[]): Promise<unknown> {
   switch (method) {

@@ -16,12 +16,10 @@ import {
   type KurrentDBClient,
 } from '@kurrent/kurrentdb-client';
 import type { RecordedEvent, Subscription } from '@annals/application';
+import { resubscribing, type ResubscribePolicy } from '../resubscribe';
 import { isSystemStream, readPositionOf, recordedEventOf } from './kurrentdb.mapper';
 
-export interface ResubscribePolicy {
-  readonly initialDelayMs: number;
-  readonly maxDelayMs: number;
-}
+export type { ResubscribePolicy } from '../resubscribe';
 
 /** Errors after which subscribing again can work: the node went away, timed out, or is not the leader. */
 const isTransient = (error: unknown): boolean =>
@@ -35,7 +33,7 @@ export class KurrentDbSubscription implements Subscription {
   private position: bigint;
   private closed = false;
   private current: AllStreamSubscription | undefined;
-  private wakeUp: (() => void) | undefined;
+  private readonly closing = new AbortController();
   private readonly iterator: AsyncGenerator<RecordedEvent>;
 
   constructor(
@@ -55,7 +53,7 @@ export class KurrentDbSubscription implements Subscription {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.wakeUp?.();
+    this.closing.abort();
     // Cancelling the call ends a pending `next()`; `return()` then finishes the generator for later callers.
     await this.current?.unsubscribe();
     await this.iterator.return(undefined);
@@ -63,36 +61,28 @@ export class KurrentDbSubscription implements Subscription {
   }
 
   private async *follow(): AsyncGenerator<RecordedEvent> {
-    let delayMs = this.policy.initialDelayMs;
+    const resolvedEvents = resubscribing(() => this.subscribeFromPosition(), {
+      policy: this.policy,
+      running: () => !this.closed,
+      // Anything but a transient failure ends the subscription with that error.
+      onError: (error) => {
+        if (!isTransient(error)) throw error;
+        return 'backoff';
+      },
+      signal: this.closing.signal,
+    });
     try {
-      while (!this.closed) {
-        const subscription = this.client.subscribeToAll({ fromPosition: readPositionOf(this.position), filter: excludeSystemEvents() });
-        this.current = subscription;
-        try {
-          // A Node Readable iterates `any`; this one carries resolved $all events.
-          for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
-            if (this.closed) return;
-            delayMs = this.policy.initialDelayMs; // events flow again: the next failure starts a fresh backoff
-            const position = resolved.event?.position?.commit;
-            if (position !== undefined && position <= this.position) continue;
-            if (resolved.event && isSystemStream(resolved.event.streamId)) {
-              this.position = position ?? this.position; // skipped, but no need to receive it again
-              continue;
-            }
-            const event = recordedEventOf(resolved);
-            this.position = event.position;
-            yield event;
-          }
-        } catch (error) {
-          if (this.closed) return;
-          if (!isTransient(error)) throw error;
-        } finally {
-          this.current = undefined;
-          await subscription.unsubscribe().catch(() => undefined);
+      for await (const resolved of resolvedEvents) {
+        if (this.closed) return;
+        const position = resolved.event?.position?.commit;
+        if (position !== undefined && position <= this.position) continue;
+        if (resolved.event && isSystemStream(resolved.event.streamId)) {
+          this.position = position ?? this.position; // skipped, but no need to receive it again
+          continue;
         }
-        // Here the call failed, or the server ended it (a subscription never ends on its own): follow again.
-        await this.sleep(delayMs);
-        delayMs = Math.min(delayMs * 2, this.policy.maxDelayMs);
+        const event = recordedEventOf(resolved);
+        this.position = event.position;
+        yield event;
       }
     } finally {
       this.closed = true;
@@ -100,16 +90,16 @@ export class KurrentDbSubscription implements Subscription {
     }
   }
 
-  /** Waits before the next attempt; `close()` cuts the wait short. */
-  private async sleep(ms: number): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
-    });
-    this.wakeUp = undefined;
+  /** One call of `subscribeToAll` from the last delivered position (the server may replay it: dropped above). */
+  private async *subscribeFromPosition(): AsyncGenerator<AllStreamResolvedEvent> {
+    const subscription = this.client.subscribeToAll({ fromPosition: readPositionOf(this.position), filter: excludeSystemEvents() });
+    this.current = subscription;
+    try {
+      // A Node Readable iterates `any`; this one carries resolved $all events.
+      for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) yield resolved;
+    } finally {
+      this.current = undefined;
+      await subscription.unsubscribe().catch(() => undefined);
+    }
   }
 }
