@@ -23,9 +23,10 @@ export default tseslint.config(
       'coverage/**',
       'bench/**',
       'test/support/openapi/annals-api.d.ts',
-      'apps/api/src/web/public/**',
       '**/*.js',
       '**/*.mjs',
+      // The page's ES modules are linted like the rest, type-checked by apps/api/src/web/tsconfig.json.
+      '!apps/api/src/web/public/*.js',
     ],
   },
   eslint.configs.recommended,
@@ -44,6 +45,8 @@ export default tseslint.config(
       '@typescript-eslint/no-extraneous-class': 'off',
     },
   },
+  // The page's modules run in the browser; TypeScript (checkJs, DOM types) already refuses undefined names.
+  { files: ['apps/api/src/web/public/*.js'], languageOptions: { sourceType: 'module' }, rules: { 'no-undef': 'off' } },
   // Nest resolves constructor parameters from emitted metadata: those imports must stay value imports.
   { files: ['apps/**/*.ts', 'libs/application/**/*.ts'], rules: { '@typescript-eslint/consistent-type-imports': 'off' } },
   layer(

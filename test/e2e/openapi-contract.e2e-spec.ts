@@ -252,6 +252,16 @@ describe('the OpenAPI document describes every live answer', () => {
     expect(statuses).toContain(429);
   });
 
+  it('reads: periods with the developments behind them, and the kinds', async () => {
+    const periods = await call(app, 'GET', '/api/organizations/SCO/periods');
+    expect(periods.json.presidencies).toContainEqual(expect.objectContaining({ country: 'CN', from: '2024-07-04', to: '2025-09-01' }));
+    expect((await call(app, 'GET', '/api/organizations/NOPE/periods')).status).toBe(404);
+    expect((await call(app, 'GET', '/api/countries/BLR/periods?asKnownAt=2024-07-01T00:00:00Z')).status).toBe(200);
+    expect((await call(app, 'GET', '/api/countries/XX/periods')).status).toBe(400);
+    expect((await call(app, 'GET', '/api/kinds')).json).toHaveLength(6);
+    expect((await call(guarded, 'GET', '/api/kinds')).status).toBe(401);
+  });
+
   // Last: every operation was seen answering at least once with success and once with a problem (health probes excepted).
   it('exercised every operation of the document', () => {
     for (const { operationId, path } of contract.operations()) {

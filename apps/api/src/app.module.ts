@@ -8,9 +8,11 @@ import {
   CorrectDevelopmentHandler,
   DevelopmentLocator,
   GetCountryMembershipsHandler,
+  GetCountryPeriodsHandler,
   GetDevelopmentHandler,
   GetMembersHandler,
   GetOrganizationHandler,
+  GetOrganizationPeriodsHandler,
   GetPresidenciesHandler,
   GetPresidencyOnHandler,
   GetTimelineHandler,
@@ -36,6 +38,7 @@ import { ImportController } from './imports/import.controller';
 import { NdjsonImport } from './imports/ndjson-import';
 import { OperationsController } from './operations/operations.controller';
 import { OrganizationsController } from './organizations/organizations.controller';
+import { PeriodsController } from './organizations/periods.controller';
 import { AnnalsLifecycle } from './persistence/annals-lifecycle';
 import { PersistenceModule } from './persistence/persistence.module';
 import { TimelineResponder } from './timelines/timeline-responder';
@@ -52,6 +55,8 @@ const QUERY_HANDLERS = [
   GetPresidenciesHandler,
   GetPresidencyOnHandler,
   GetCountryMembershipsHandler,
+  GetOrganizationPeriodsHandler,
+  GetCountryPeriodsHandler,
 ];
 
 @Module({})
@@ -80,6 +85,7 @@ export class AppModule {
         DevelopmentReadsController,
         TimelinesController,
         OrganizationsController,
+        PeriodsController,
         ImportController,
         OperationsController,
         HealthController,

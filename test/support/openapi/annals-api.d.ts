@@ -392,6 +392,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/organizations/{code}/periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An organization's membership periods and presidency terms, with the developments that opened and closed them
+         * @description Membership periods run from the approval’s effective date (`effectiveOn`, else `occurredOn`) to the ending’s date; presidency terms from a handover to the next one or to the term’s end. Each names the developments that opened and closed it (`openedBy`, `closedBy`), so a client never re-derives periods from timeline entries.
+         *
+         *     **Access**: With `API_KEYS` configured: public unless `PUBLIC_READS=false`, then any key (scope `read` or more).
+         */
+        get: operations["getOrganizationPeriods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/countries/{code}/periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A country's membership periods and the presidencies it held, with the developments that opened and closed them
+         * @description Membership periods run from the approval’s effective date (`effectiveOn`, else `occurredOn`) to the ending’s date; presidency terms from a handover to the next one or to the term’s end. Each names the developments that opened and closed it (`openedBy`, `closedBy`), so a client never re-derives periods from timeline entries.
+         *
+         *     **Access**: With `API_KEYS` configured: public unless `PUBLIC_READS=false`, then any key (scope `read` or more).
+         */
+        get: operations["getCountryPeriods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/import": {
         parameters: {
             query?: never;
@@ -538,6 +582,28 @@ export interface paths {
          *     **Access**: With `API_KEYS` configured: public unless `PUBLIC_READS=false`, then any key (scope `read` or more).
          */
         get: operations["followLive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The development kinds, with their labels, where each is recorded and its event types
+         * @description In a stable order (the order of the event catalogue); the list only grows.
+         *
+         *     **Access**: With `API_KEYS` configured: public unless `PUBLIC_READS=false`, then any key (scope `read` or more).
+         */
+        get: operations["listKinds"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1136,6 +1202,184 @@ export interface components {
             /** @example 2024-07-04 */
             since: string;
         };
+        MemberPeriodAnswer: {
+            /**
+             * @example member
+             * @enum {string}
+             */
+            status: "member" | "observer" | "dialogue-partner" | "partner";
+            /**
+             * @description When it took effect: the approval’s `effectiveOn`, else its `occurredOn`
+             * @example 2024-07-04
+             */
+            since: string;
+            /**
+             * @description When it stopped holding; null while it holds
+             * @example null
+             */
+            until: string | null;
+            /**
+             * Format: uuid
+             * @description The membership approval that opened it
+             * @example 14bbc946-f1c7-45aa-962a-97c4c326ca7c
+             */
+            openedBy: string;
+            /**
+             * Format: uuid
+             * @description The membership ending, or the approval that changed the status; null while it holds
+             * @example null
+             */
+            closedBy: string | null;
+            /**
+             * @description Why it stopped; null while it holds
+             * @example null
+             * @enum {string|null}
+             */
+            endReason: "withdrawal" | "suspension" | "expulsion" | "status-change" | null;
+            /** @example BY */
+            country: string;
+            /** @example Belarus */
+            name: string;
+        };
+        PresidencyTermAnswer: {
+            /**
+             * @description First day of the term, as recorded
+             * @example 2023-07-04
+             */
+            from: string;
+            /**
+             * @description The next handover, or the term's end; null while it lasts
+             * @example 2024-07-04
+             */
+            to: string | null;
+            /**
+             * Format: uuid
+             * @description The handover that opened the term
+             * @example 8296ef04-49fe-4d3a-874a-b67501e62ee0
+             */
+            openedBy: string;
+            /**
+             * Format: uuid
+             * @description The next handover, when it passed the presidency on; null when the term ended by itself or lasts
+             * @example 5c2c3dec-c092-4aed-b242-757817b8da87
+             */
+            closedBy: string | null;
+            /**
+             * @description null while it lasts
+             * @example handover
+             * @enum {string|null}
+             */
+            endReason: "handover" | "term-end" | null;
+            /**
+             * @description The holder (alpha-2)
+             * @example KZ
+             */
+            country: string;
+            /**
+             * @description The holder's English name
+             * @example Kazakhstan
+             */
+            name: string;
+        };
+        OrganizationPeriodsAnswer: {
+            /** @example SCO */
+            organization: string;
+            /** @example Shanghai Cooperation Organisation */
+            name: string;
+            /** @description Every membership period, by country, then chronological */
+            memberships: components["schemas"]["MemberPeriodAnswer"][];
+            /** @description The presidency chain, chronological */
+            presidencies: components["schemas"]["PresidencyTermAnswer"][];
+        };
+        MembershipPeriodAnswer: {
+            /**
+             * @example member
+             * @enum {string}
+             */
+            status: "member" | "observer" | "dialogue-partner" | "partner";
+            /**
+             * @description When it took effect: the approval’s `effectiveOn`, else its `occurredOn`
+             * @example 2024-07-04
+             */
+            since: string;
+            /**
+             * @description When it stopped holding; null while it holds
+             * @example null
+             */
+            until: string | null;
+            /**
+             * Format: uuid
+             * @description The membership approval that opened it
+             * @example 14bbc946-f1c7-45aa-962a-97c4c326ca7c
+             */
+            openedBy: string;
+            /**
+             * Format: uuid
+             * @description The membership ending, or the approval that changed the status; null while it holds
+             * @example null
+             */
+            closedBy: string | null;
+            /**
+             * @description Why it stopped; null while it holds
+             * @example null
+             * @enum {string|null}
+             */
+            endReason: "withdrawal" | "suspension" | "expulsion" | "status-change" | null;
+            /** @example SCO */
+            organization: string;
+            /**
+             * @description The organization's name
+             * @example Shanghai Cooperation Organisation
+             */
+            name: string;
+        };
+        HeldPresidencyAnswer: {
+            /**
+             * @description First day of the term, as recorded
+             * @example 2023-07-04
+             */
+            from: string;
+            /**
+             * @description The next handover, or the term's end; null while it lasts
+             * @example 2024-07-04
+             */
+            to: string | null;
+            /**
+             * Format: uuid
+             * @description The handover that opened the term
+             * @example 8296ef04-49fe-4d3a-874a-b67501e62ee0
+             */
+            openedBy: string;
+            /**
+             * Format: uuid
+             * @description The next handover, when it passed the presidency on; null when the term ended by itself or lasts
+             * @example 5c2c3dec-c092-4aed-b242-757817b8da87
+             */
+            closedBy: string | null;
+            /**
+             * @description null while it lasts
+             * @example handover
+             * @enum {string|null}
+             */
+            endReason: "handover" | "term-end" | null;
+            /** @example SCO */
+            organization: string;
+            /**
+             * @description The organization's name
+             * @example Shanghai Cooperation Organisation
+             */
+            name: string;
+        };
+        CountryPeriodsAnswer: {
+            /** @example BY */
+            country: string;
+            /** @example Belarus */
+            name: string;
+            /** @description Every membership period, by organization, then chronological */
+            memberships: components["schemas"]["MembershipPeriodAnswer"][];
+            /** @description The presidencies it held, by organization, then chronological */
+            presidencies: components["schemas"]["HeldPresidencyAnswer"][];
+        };
         RejectedLineAnswer: {
             /**
              * @description Line number, counting from 1
@@ -1305,6 +1549,42 @@ export interface components {
                     [key: string]: unknown;
                 };
             };
+        };
+        KindEventTypesAnswer: {
+            /**
+             * @description The event that records a development of this kind
+             * @example MeetingHeld
+             */
+            recorded: string;
+            /**
+             * @description The event of a correction
+             * @example DevelopmentCorrected
+             */
+            corrected: string;
+            /**
+             * @description The event of a retraction
+             * @example DevelopmentRetracted
+             */
+            retracted: string;
+        };
+        KindAnswer: {
+            /**
+             * @example meeting
+             * @enum {string}
+             */
+            kind: "meeting" | "summit" | "membership-approval" | "membership-ending" | "presidency-handover" | "peace-summit";
+            /**
+             * @description How the kind is called in English
+             * @example Meeting
+             */
+            label: string;
+            /**
+             * @description Where a development of this kind is recorded (POST)
+             * @example /api/developments/meetings
+             */
+            path: string;
+            /** @description The event types a development of this kind has in its history, by change (the names of the live feed’s events) */
+            eventTypes: components["schemas"]["KindEventTypesAnswer"];
         };
         Source: {
             /** @example https://tass.com/world/1811995 */
@@ -4240,6 +4520,216 @@ export interface operations {
             };
         };
     };
+    getOrganizationPeriods: {
+        parameters: {
+            query?: {
+                /** @description ISO instant: as recorded then */
+                asKnownAt?: string;
+                minPosition?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Organization code, any case */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationPeriodsAnswer"];
+                };
+            };
+            /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
+            400: {
+                headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: `UNAUTHENTICATED` — missing or unknown API key (with API_KEYS configured) */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Not Found: `ORGANIZATION_NOT_FOUND` — no organization has this code */
+            404: {
+                headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /** @enum {string} */
+                        code?: "ORGANIZATION_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `RATE_LIMITED` — more than RATE_LIMIT requests a minute (see Retry-After) */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `STORE_UNAVAILABLE` — a store is unavailable; nothing was written (see Retry-After); `VIEWS_BEHIND` — the views have not reached `minPosition` in time (see Retry-After) */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /** @enum {string} */
+                        code?: "STORE_UNAVAILABLE" | "VIEWS_BEHIND";
+                    };
+                };
+            };
+            /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
+            default: {
+                headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getCountryPeriods: {
+        parameters: {
+            query?: {
+                /** @description ISO instant: as recorded then */
+                asKnownAt?: string;
+                minPosition?: string;
+            };
+            header?: never;
+            path: {
+                /** @description ISO 3166-1 alpha-2 or alpha-3, any case */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountryPeriodsAnswer"];
+                };
+            };
+            /** @description Bad Request: `VALIDATION_FAILED` — a field, parameter or the body is invalid (`errors` says which) */
+            400: {
+                headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: `UNAUTHENTICATED` — missing or unknown API key (with API_KEYS configured) */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `RATE_LIMITED` — more than RATE_LIMIT requests a minute (see Retry-After) */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `STORE_UNAVAILABLE` — a store is unavailable; nothing was written (see Retry-After); `VIEWS_BEHIND` — the views have not reached `minPosition` in time (see Retry-After) */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /** @enum {string} */
+                        code?: "STORE_UNAVAILABLE" | "VIEWS_BEHIND";
+                    };
+                };
+            };
+            /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
+            default: {
+                headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     importDevelopments: {
         parameters: {
             query?: never;
@@ -4927,6 +5417,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"] & {
                         /** @enum {string} */
                         code?: "STORE_UNAVAILABLE";
+                    };
+                };
+            };
+            /** @description Any other failure, as problem details (e.g. 500 `INTERNAL_ERROR`) */
+            default: {
+                headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listKinds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KindAnswer"][];
+                };
+            };
+            /** @description Unauthorized: `UNAUTHENTICATED` — missing or unknown API key (with API_KEYS configured) */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `RATE_LIMITED` — more than RATE_LIMIT requests a minute (see Retry-After) */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    /** @description The request id: the `x-request-id` the request came with (a plain token), else one made for it; also in the log line */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
                     };
                 };
             };

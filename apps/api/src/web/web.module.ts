@@ -9,6 +9,7 @@ import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequireScope } from '../access/require-scope.decorator';
 import { ProblemException } from '../http/problem';
+import { KindsController } from './kinds.controller';
 
 const gzipAsync = promisify(gzip);
 
@@ -189,6 +190,6 @@ function matches(header: string | string[] | undefined, etag: string): boolean {
 
 const notFound = () => new ProblemException('NOT_FOUND', 'No such file');
 
-/** The timeline page (`GET /`) with its assets. Import it into the application module. */
-@Module({ controllers: [WebController] })
+/** The timeline page (`GET /`) with its assets, and the catalogue of kinds it reads. Import it into the application module. */
+@Module({ controllers: [WebController, KindsController] })
 export class WebModule {}

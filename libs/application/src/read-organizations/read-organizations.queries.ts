@@ -203,3 +203,5 @@ export class GetCountryMembershipsHandler implements IQueryHandler<GetCountryMem
       .sort((a, b) => a.organization.localeCompare(b.organization));
   }
 }
+
+export * from './read-periods.queries';

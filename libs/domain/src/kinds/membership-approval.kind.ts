@@ -12,7 +12,7 @@ export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
 export const membershipApproval = defineKind({
   kind: 'membership-approval',
   eventType: 'MembershipApproved',
-  label: 'Membership approval',
+  label: 'Membership',
   stream: 'organization',
   content: z.strictObject({
     ...commonFields,

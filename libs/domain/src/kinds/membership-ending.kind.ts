@@ -9,7 +9,7 @@ export type MembershipEndingReason = (typeof MEMBERSHIP_ENDING_REASONS)[number];
 export const membershipEnding = defineKind({
   kind: 'membership-ending',
   eventType: 'MembershipEnded',
-  label: 'Membership ending',
+  label: 'Membership ended',
   stream: 'organization',
   content: z.strictObject({
     ...commonFields,

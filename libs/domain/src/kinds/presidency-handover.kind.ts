@@ -10,7 +10,7 @@ import { commonFields, countryCode, organizationCode, partialDateField } from '.
 export const presidencyHandover = defineKind({
   kind: 'presidency-handover',
   eventType: 'PresidencyHandedOver',
-  label: 'Presidency handover',
+  label: 'Presidency',
   stream: 'organization',
   content: z.strictObject({
     ...commonFields,
