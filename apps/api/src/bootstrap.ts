@@ -1,7 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import helmet from '@fastify/helmet';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
@@ -15,6 +14,7 @@ import { setUpOpenApi } from './openapi/openapi';
 import { plainTimelineQuery } from './timelines/timeline-query.shortcut';
 import { TimelineQueryDto } from './timelines/timeline-query.dto';
 import { ShortcutValidationPipe } from './http/validation-pipe';
+import { addSecurityHeaders } from './http/security-headers';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -99,8 +99,7 @@ export async function createApp(
       new Map([[TimelineQueryDto, plainTimelineQuery]]),
     ),
   );
-  // Security headers on every answer; the web page sets its own Content-Security-Policy, /docs needs inline assets.
-  await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+  await addSecurityHeaders(fastify);
   app.enableShutdownHooks();
   setUpOpenApi(app);
   return app;
