@@ -1,7 +1,6 @@
-import { ValidationPipe, type Type } from '@nestjs/common';
+import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import helmet from '@fastify/helmet';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
@@ -12,6 +11,10 @@ import { inspectJson } from './http/json-guard';
 import { logRequests, requestId } from './http/request-log';
 import { fieldErrors, titleOf, validationFailed, VALIDATOR_OPTIONS } from './http/problem';
 import { setUpOpenApi } from './openapi/openapi';
+import { plainTimelineQuery } from './timelines/timeline-query.shortcut';
+import { TimelineQueryDto } from './timelines/timeline-query.dto';
+import { ShortcutValidationPipe } from './http/validation-pipe';
+import { addSecurityHeaders } from './http/security-headers';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -90,14 +93,13 @@ export async function createApp(
   if (options.logger !== false) app.useLogger(new AppLogger(app.get(Logger)));
   else app.useLogger(false);
   app.useGlobalPipes(
-    new ValidationPipe({
-      ...VALIDATOR_OPTIONS,
-      transform: true,
-      exceptionFactory: (errors) => validationFailed(fieldErrors(errors)),
-    }),
+    new ShortcutValidationPipe(
+      { ...VALIDATOR_OPTIONS, transform: true, exceptionFactory: (errors) => validationFailed(fieldErrors(errors)) },
+      // Every timeline read validates its query: the plain ones skip class-validator.
+      new Map([[TimelineQueryDto, plainTimelineQuery]]),
+    ),
   );
-  // Security headers on every answer; the web page sets its own Content-Security-Policy, /docs needs inline assets.
-  await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+  await addSecurityHeaders(fastify);
   app.enableShutdownHooks();
   setUpOpenApi(app);
   return app;

@@ -10,7 +10,7 @@ import type {
 } from '@annals/domain';
 import type { ReadDialect } from './read-database';
 import { queryWords } from './search-words';
-import { timelineEntry } from './timeline-entry';
+import { entryJson, timelineEntry } from './timeline-entry';
 import {
   candidates,
   chooseDriver,
@@ -46,7 +46,7 @@ class BuiltTimelinePage implements TimelinePage {
     readonly contents: Record<string, unknown>[],
     readonly next: TimelinePage['next'],
   ) {
-    this.itemsJson = items.map((entry) => JSON.stringify(entry));
+    this.itemsJson = items.map(entryJson);
   }
 }
 

@@ -7,7 +7,7 @@ import { IsCountryCode, IsOrganizationCode, IsPartialDate, Optional } from '../h
 export const EXPORT_FORMATS = ['json', 'csv', 'ics', 'timelinejs'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-const KINDS_PATTERN = new RegExp(`^(${DEVELOPMENT_KINDS.join('|')})(,(${DEVELOPMENT_KINDS.join('|')}))*$`);
+export const KINDS_PATTERN = new RegExp(`^(${DEVELOPMENT_KINDS.join('|')})(,(${DEVELOPMENT_KINDS.join('|')}))*$`);
 
 /** Query parameters shared by every timeline and the search. */
 export class TimelineQueryDto {
