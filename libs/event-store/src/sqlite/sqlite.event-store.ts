@@ -14,6 +14,7 @@ import {
   type Subscription,
 } from '@annals/application';
 import { CommitSignal, tailingSubscription } from '../tailing-subscription';
+import { compactMetadata, expandMetadata } from './compact-metadata';
 
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -80,7 +81,12 @@ export class SqliteEventStore implements EventStore {
   constructor(private readonly options: SqliteEventStoreOptions) {
     // A short synchronous busy wait only: longer waits happen asynchronously in retryLater().
     this.db = new Database(options.filename, { timeout: 20 });
+    // A new log gets 16 KiB pages: events of ~1.4 KB leave ~15 % of a 4 KiB page empty, ~4 % of a 16 KiB one
+    // (before the journal mode, which writes the header; a no-op on an existing file).
+    this.db.pragma('page_size = 16384');
     this.db.pragma('journal_mode = WAL');
+    // The WAL is reused from its start after each checkpoint but never shrinks by itself: back to 4 MiB after one.
+    this.db.pragma('journal_size_limit = 4194304');
     this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     // Savepoint journals in memory: rolling back one append of a group commit must not cost a temp file.
     this.db.pragma('temp_store = MEMORY');
@@ -220,7 +226,7 @@ export class SqliteEventStore implements EventStore {
             event.eventId,
             event.type,
             JSON.stringify(event.data),
-            JSON.stringify(metadata),
+            compactMetadata(metadata, event.eventId, recordedAt),
             recordedAt,
           );
           position = BigInt(info.lastInsertRowid);
@@ -304,7 +310,7 @@ export class SqliteEventStore implements EventStore {
         event.eventId,
         event.type,
         JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
+        compactMetadata(event.metadata, event.eventId, event.recordedAt),
         event.recordedAt,
       );
       next.set(event.stream, due + 1n);
@@ -407,7 +413,7 @@ function toRecorded(row: EventRow): RecordedEvent {
     eventId: row.event_id,
     type: row.type,
     data: JSON.parse(row.data) as Record<string, unknown>,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    metadata: expandMetadata(row.metadata, row.event_id, row.recorded_at),
     recordedAt: row.recorded_at,
   };
 }
