@@ -12,8 +12,9 @@ export function openEventStore(config: AppConfig): EventStore {
   return new SqliteEventStore({ filename: join(config.dataDir, 'events.db'), synchronous: config.sqliteSynchronous });
 }
 
-export function openReadDatabase(config: AppConfig): ReadDatabase {
+/** `use`: the request thread's reads (the default), or the projection runner's writes (see `ConnectionUse`). */
+export function openReadDatabase(config: AppConfig, use: 'reads' | 'projections' = 'reads'): ReadDatabase {
   if (config.readStore === 'postgres') return openPostgresReadDatabase(config.databaseUrl!);
   mkdirSync(config.dataDir, { recursive: true });
-  return openSqliteReadDatabase(join(config.dataDir, 'views.db'));
+  return openSqliteReadDatabase(join(config.dataDir, 'views.db'), { use });
 }
