@@ -4,6 +4,7 @@ import type { ReadDatabase, RunnerLease } from './read-database';
 import { InsertSums } from './scratch-digests';
 import { SqliteConnection, goLive, openConnection, type ConnectionUse } from './sqlite-connection';
 import { ViewGenerations } from './view-generations';
+import { checkpointWhenIdle } from './wal-checkpoint';
 import type { ViewDatabase } from './view-tables';
 
 /** A generation being built: its own connection and handle, and the digest sums of the rows inserted into it. */
@@ -64,6 +65,8 @@ export function openSqliteReadDatabase(
   const opened = generations.current();
   const connection = new SqliteConnection(openConnection(opened, 'live', options.synchronous, options.use), opened);
   const handle = handleOver(connection, `${filename}.runner.lock`);
+  // The runner's connection writes the views: its WAL is emptied when it pauses (the reads' connection never writes).
+  const checkpointer = options.use === 'projections' ? checkpointWhenIdle(() => connection.sqlite) : undefined;
 
   /** Between queries (Kysely's one connection held): nothing runs on the old connection while it is switched. */
   const switchTo = async (next: Database.Database, file: string) => {
@@ -99,6 +102,10 @@ export function openSqliteReadDatabase(
 
   return {
     ...handle,
+    close: async () => {
+      checkpointer?.stop();
+      await handle.close();
+    },
     files,
     /** Another thread or process swapped the generation: this handle follows the pointer. */
     async refresh() {
