@@ -31,7 +31,7 @@ function followedStore(store: EventStore, commits: CommitSignal): EventStore {
 }
 
 const commits = new CommitSignal();
-const rawStore = openEventStore(config);
+const rawStore = openEventStore(config, 'projections');
 const store = followedStore(rawStore, commits);
 const read = openReadDatabase(config, 'projections');
 const runner = new ProjectionRunner(store, read, ALL_PROJECTIONS, {
