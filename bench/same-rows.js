@@ -6,7 +6,8 @@
  * pragmas (WAL, synchronous=NORMAL, 64 MiB cache). Rows are streamed from the source (iterate), so the time
  * includes reading them: what writing exactly the rebuild's output costs, with none of our code around it.
  * Virtual tables (full-text indexes) are created and filled through their own INSERT; their shadow tables are
- * skipped (SQLite fills them). Triggers (the digests' maintenance) are left out: plain inserts.
+ * skipped (SQLite fills them). A contentless full-text index (`content=''`, ours) cannot be read back row by row:
+ * its shadow tables are copied instead, as plain tables (the pages the rebuild wrote for it). Triggers (the digests' maintenance) are left out: plain inserts.
  *
  *   node bench/same-rows.js <views.db> <scratch dir>      (run as a child by archive-rebuild.bench.js)
  */
@@ -19,9 +20,11 @@ function sameRows(viewsDb, scratchDir) {
   const objects = source
     .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'")
     .all();
-  const virtual = objects.filter((o) => o.type === 'table' && /^CREATE VIRTUAL TABLE/i.test(o.sql)).map((o) => o.name);
+  const virtualTables = objects.filter((o) => o.type === 'table' && /^CREATE VIRTUAL TABLE/i.test(o.sql));
+  const contentless = new Set(virtualTables.filter((o) => /content\s*=\s*''/i.test(o.sql)).map((o) => o.name));
+  const virtual = virtualTables.map((o) => o.name).filter((name) => !contentless.has(name));
   const shadow = (name) => virtual.some((v) => name.startsWith(`${v}_`));
-  const tables = objects.filter((o) => o.type === 'table' && !shadow(o.name));
+  const tables = objects.filter((o) => o.type === 'table' && !shadow(o.name) && !contentless.has(o.name));
   // Triggers are ours (digest maintenance, calling functions only our connections register): not "plain" inserts.
   const others = objects.filter((o) => o.type !== 'table' && o.type !== 'trigger' && !shadow(o.tbl_name));
 
@@ -64,7 +67,7 @@ function sameRows(viewsDb, scratchDir) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   source.close();
   target.close();
-  return { rows, seconds, rowsPerSecond: rows / seconds, tables: perTable, virtualTables: virtual };
+  return { rows, seconds, rowsPerSecond: rows / seconds, tables: perTable, virtualTables: virtual, copiedShadowsOf: [...contentless] };
 }
 
 module.exports = { sameRows };

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import {
   LIVE_TABLES,
+  SQLITE_CLUSTERED,
   createViewIndexes,
   createViewTable,
   digestTables,
@@ -72,10 +73,17 @@ export class GenerationTarget implements RebuildTarget {
     for (const table of tables) {
       await createViewTable(this.db, table, table, this.tag, { dialect: 'sqlite', indexes: 'build' });
       await startScratchDigest(this.db, table);
+      // A clustered table is loaded in log order beside, and sorted into place after the pass.
+      if (SQLITE_CLUSTERED[table]) this.scratch.connection.stage(table);
     }
   }
 
   async afterLoad(tables: readonly ViewTable[]): Promise<void> {
+    for (const table of tables) {
+      const key = SQLITE_CLUSTERED[table];
+      // Between Kysely's queries: its one connection is held, so no statement of the load is still running.
+      if (key) await this.db.connection().execute(() => Promise.resolve(this.scratch.connection.unstage(table, key)));
+    }
     for (const table of tables) await createViewIndexes(this.db, table, table, this.tag, 'rest');
   }
 

@@ -2,8 +2,9 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { ReadDatabase, RunnerLease } from './read-database';
 import { InsertSums } from './scratch-digests';
-import { SqliteConnection, goLive, openConnection } from './sqlite-connection';
+import { SqliteConnection, goLive, openConnection, type ConnectionUse } from './sqlite-connection';
 import { ViewGenerations } from './view-generations';
+import { checkpointWhenIdle } from './wal-checkpoint';
 import type { ViewDatabase } from './view-tables';
 
 /** A generation being built: its own connection and handle, and the digest sums of the rows inserted into it. */
@@ -56,11 +57,16 @@ function handleOver(connection: SqliteConnection, lockFile: string, sums?: Inser
  * The embedded views: `filename` is the configured path (`<data dir>/views.db`); the generation the pointer names
  * is opened. The lease's lock file stays at the configured path, whatever the generation.
  */
-export function openSqliteReadDatabase(filename: string, options: { synchronous?: 'full' | 'normal' } = {}): ReadDatabase {
+export function openSqliteReadDatabase(
+  filename: string,
+  options: { synchronous?: 'full' | 'normal'; use?: ConnectionUse } = {},
+): ReadDatabase {
   const generations = new ViewGenerations(filename);
   const opened = generations.current();
-  const connection = new SqliteConnection(openConnection(opened, 'live', options.synchronous), opened);
+  const connection = new SqliteConnection(openConnection(opened, 'live', options.synchronous, options.use), opened);
   const handle = handleOver(connection, `${filename}.runner.lock`);
+  // The runner's connection writes the views: its WAL is emptied when it pauses (the reads' connection never writes).
+  const checkpointer = options.use === 'projections' ? checkpointWhenIdle(() => connection.sqlite) : undefined;
 
   /** Between queries (Kysely's one connection held): nothing runs on the old connection while it is switched. */
   const switchTo = async (next: Database.Database, file: string) => {
@@ -81,7 +87,7 @@ export function openSqliteReadDatabase(filename: string, options: { synchronous?
     },
     async install(scratch) {
       const sqlite = scratch.connection.detach();
-      goLive(sqlite, options.synchronous);
+      goLive(sqlite, options.synchronous, options.use);
       generations.promote(scratch.file);
       await switchTo(sqlite, scratch.file);
       await scratch.read.close();
@@ -96,12 +102,16 @@ export function openSqliteReadDatabase(filename: string, options: { synchronous?
 
   return {
     ...handle,
+    close: async () => {
+      checkpointer?.stop();
+      await handle.close();
+    },
     files,
     /** Another thread or process swapped the generation: this handle follows the pointer. */
     async refresh() {
       const current = generations.current();
       if (current === connection.filename) return false;
-      await switchTo(openConnection(current, 'live', options.synchronous), current);
+      await switchTo(openConnection(current, 'live', options.synchronous, options.use), current);
       return true;
     },
   };

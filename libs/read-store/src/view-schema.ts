@@ -18,6 +18,15 @@ export const UPSERTED_TABLES: ReadonlySet<string> = new Set(['dev_counts']);
 const BINARY = '{binary}';
 const binaryCollation = (dialect: ReadDialect) => (dialect === 'sqlite' ? '' : ' COLLATE "C"');
 
+/**
+ * SQLite tables stored as their key's B-tree (WITHOUT ROWID): a timeline row is nothing but its key, so a rowid
+ * table beside the index would hold every row twice (~120 B per development). A rebuild still appends in log
+ * order, into a staging table, and copies it over sorted once (see `SqliteConnection.stage`).
+ */
+export const SQLITE_CLUSTERED: Partial<Record<ViewTable, string>> = {
+  dev_timeline: 'timeline_key, occurred_start, position, vid',
+};
+
 /** Columns and indexes of each view table, in SQL both SQLite and PostgreSQL accept (`{id}` differs, see above). */
 const COLUMNS: Record<ViewTable, string> = {
   // `stream` is null for the development's own stream (`development-<id>`): most rows, 45 bytes each.
@@ -59,7 +68,8 @@ const INDEXES: Record<
     { columns: 'kind, occurred_start, position', where: "kind <> 'meeting'" },
     { columns: 'search_doc', method: 'gin', dialect: 'postgres' },
   ],
-  dev_timeline: [{ columns: 'timeline_key, occurred_start, position, vid', unique: true }],
+  // SQLite: the table is this key (SQLITE_CLUSTERED); older files have it as an index, which reads the same.
+  dev_timeline: [{ columns: 'timeline_key, occurred_start, position, vid', unique: true, dialect: 'postgres' }],
   dev_history: [{ columns: 'development_id, position', unique: true }],
   dev_counts: [],
   membership_facts: [{ columns: 'organization, country' }],
@@ -112,7 +122,10 @@ export async function createViewTable(
     .replace(ID, idColumn(options.dialect))
     .replace(SEARCH, searchColumn(options.dialect))
     .replace(BINARY, binaryCollation(options.dialect));
-  await sql.raw(`CREATE TABLE ${physical} (${columns})`).execute(db);
+  const clustered = options.dialect === 'sqlite' ? SQLITE_CLUSTERED[table] : undefined;
+  await sql
+    .raw(clustered ? `CREATE TABLE ${physical} (${columns}, PRIMARY KEY (${clustered})) WITHOUT ROWID` : `CREATE TABLE ${physical} (${columns})`)
+    .execute(db);
   await createViewIndexes(db, table, physical, indexTag, options.indexes ?? 'all');
 }
 

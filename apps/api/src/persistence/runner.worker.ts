@@ -31,9 +31,9 @@ function followedStore(store: EventStore, commits: CommitSignal): EventStore {
 }
 
 const commits = new CommitSignal();
-const rawStore = openEventStore(config);
+const rawStore = openEventStore(config, 'projections');
 const store = followedStore(rawStore, commits);
-const read = openReadDatabase(config);
+const read = openReadDatabase(config, 'projections');
 const runner = new ProjectionRunner(store, read, ALL_PROJECTIONS, {
   log: (message) => post({ type: 'log', level: 'log', message }),
   error: (message) => post({ type: 'log', level: 'error', message }),

@@ -6,14 +6,23 @@ import { openPostgresReadDatabase, openSqliteReadDatabase, type ReadDatabase } f
 import type { AppConfig } from '../config/app-config';
 
 /** The adapters behind the ports, chosen by configuration (no Nest here: the projections worker opens them too). */
-export function openEventStore(config: AppConfig): EventStore {
+/**
+ * `use`: the writers' store (the default), or the projection runner's, which reads the log in order and appends
+ * nothing: 4 MiB of page cache is plenty for that (read-ahead comes from the OS), where SQLite's default is 16.
+ */
+export function openEventStore(config: AppConfig, use: 'writes' | 'projections' = 'writes'): EventStore {
   if (config.eventStore === 'kurrentdb') return new KurrentDbEventStore({ connectionString: config.kurrentDbUrl! });
   mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteEventStore({ filename: join(config.dataDir, 'events.db'), synchronous: config.sqliteSynchronous });
+  return new SqliteEventStore({
+    filename: join(config.dataDir, 'events.db'),
+    synchronous: config.sqliteSynchronous,
+    ...(use === 'projections' ? { cacheMb: 4 } : {}),
+  });
 }
 
-export function openReadDatabase(config: AppConfig): ReadDatabase {
+/** `use`: the request thread's reads (the default), or the projection runner's writes (see `ConnectionUse`). */
+export function openReadDatabase(config: AppConfig, use: 'reads' | 'projections' = 'reads'): ReadDatabase {
   if (config.readStore === 'postgres') return openPostgresReadDatabase(config.databaseUrl!);
   mkdirSync(config.dataDir, { recursive: true });
-  return openSqliteReadDatabase(join(config.dataDir, 'views.db'));
+  return openSqliteReadDatabase(join(config.dataDir, 'views.db'), { use });
 }

@@ -14,6 +14,8 @@ import {
   type Subscription,
 } from '@annals/application';
 import { CommitSignal, tailingSubscription } from '../tailing-subscription';
+import { compactMetadata, expandMetadata } from './compact-metadata';
+import { checkpointWhenIdle } from './wal-checkpoint';
 
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -22,6 +24,8 @@ export interface SqliteEventStoreOptions {
   readonly synchronous?: 'full' | 'normal';
   /** How long to wait on a lock held by another process before failing a transaction. */
   readonly busyTimeoutMs?: number;
+  /** SQLite's page cache for this connection, MiB (its default is 16); a reader of the log in order needs little. */
+  readonly cacheMb?: number;
 }
 
 interface EventRow {
@@ -75,18 +79,25 @@ export class SqliteEventStore implements EventStore {
   private readonly appendAll;
   private readonly restoreAll;
   private busyBackoffMs = 0;
+  private readonly checkpointer;
   /** The newest recorded instant in the log, as of the running flush: no append is stored before it. */
   private floor = { text: '', ms: Number.NEGATIVE_INFINITY };
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     // A short synchronous busy wait only: longer waits happen asynchronously in retryLater().
     this.db = new Database(options.filename, { timeout: 20 });
+    // 4 KiB pages (SQLite's default) although 16 KiB ones would store events ~10 % denser: an append dirties a
+    // leaf of each random-key index (stream, event id), and 16 KiB leaves made group commits ~1.5× slower.
     this.db.pragma('journal_mode = WAL');
+    // The WAL is reused from its start after each checkpoint but never shrinks by itself: back to 4 MiB after one.
+    this.db.pragma('journal_size_limit = 4194304');
+    if (options.cacheMb !== undefined) this.db.pragma(`cache_size = -${Math.round(options.cacheMb * 1024)}`);
     this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     // Savepoint journals in memory: rolling back one append of a group commit must not cost a temp file.
     this.db.pragma('temp_store = MEMORY');
     this.db.defaultSafeIntegers(true);
     this.db.exec(SCHEMA);
+    this.checkpointer = checkpointWhenIdle(() => this.db);
     this.statements = {
       lastRevision: this.db.prepare<[string], { revision: bigint | null }>('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
       insert: this.db.prepare(
@@ -221,7 +232,7 @@ export class SqliteEventStore implements EventStore {
             event.eventId,
             event.type,
             JSON.stringify(event.data),
-            JSON.stringify(metadata),
+            compactMetadata(metadata, event.eventId, recordedAt),
             recordedAt,
           );
           position = BigInt(info.lastInsertRowid);
@@ -305,7 +316,7 @@ export class SqliteEventStore implements EventStore {
         event.eventId,
         event.type,
         JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
+        compactMetadata(event.metadata, event.eventId, event.recordedAt),
         event.recordedAt,
       );
       next.set(event.stream, due + 1n);
@@ -392,6 +403,7 @@ export class SqliteEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     // Let appends already queued commit: an acknowledged write is never dropped at shutdown.
     if (this.queue.length > 0) this.flush();
+    this.checkpointer.stop();
     if (this.db.open) this.db.close();
   }
 
@@ -408,7 +420,7 @@ function toRecorded(row: EventRow): RecordedEvent {
     eventId: row.event_id,
     type: row.type,
     data: JSON.parse(row.data) as Record<string, unknown>,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    metadata: expandMetadata(row.metadata, row.event_id, row.recorded_at),
     recordedAt: row.recorded_at,
   };
 }
