@@ -43,7 +43,7 @@ class BuiltTimelinePage implements TimelinePage {
 
   constructor(
     readonly items: TimelineEntry[],
-    readonly contents: Record<string, unknown>[],
+    readonly contents: AnyContent[],
     readonly next: TimelinePage['next'],
   ) {
     this.itemsJson = items.map(entryJson);
@@ -200,7 +200,7 @@ export class KyselyReadStore implements ReadStore {
     return {
       entry: entryOf(version, content),
       stream: version.stream ?? ownStream(developmentId),
-      content: content as unknown as Record<string, unknown>,
+      content,
       history: events.map((event) => ({
         eventId: event.event_id,
         type: event.type,

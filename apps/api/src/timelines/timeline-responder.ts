@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { GetTimelineQuery, type TimelinePage, type TimelineQuery, type TimelineScope } from '@annals/application';
+import { storedDevelopment } from '@annals/domain';
 import { ReadConsistency } from '../http/read-consistency';
 import { EXPORTERS } from './exports';
 import type { ExportRow } from './exports/timeline-export';
@@ -48,7 +49,7 @@ export class TimelineResponder {
       const page = await this.queries.execute<GetTimelineQuery, TimelinePage>(
         new GetTimelineQuery({ ...query, limit: 500, withContent: true, ...(cursor ? { cursor } : {}) }),
       );
-      page.items.forEach((entry, index) => rows.push({ entry, content: page.contents[index]! }));
+      page.items.forEach((entry, index) => rows.push({ entry, development: storedDevelopment(entry.kind, page.contents[index]) }));
       cursor = page.next ?? undefined;
     } while (cursor && rows.length < EXPORT_LIMIT);
     return rows;

@@ -1,4 +1,4 @@
-import type { CountryRole, DatePrecision, DevelopmentKind, MembershipPeriod, PresidencyPeriod } from '@annals/domain';
+import type { AnyContent, CountryRole, DatePrecision, DevelopmentKind, MembershipPeriod, PresidencyPeriod } from '@annals/domain';
 
 /** One development as a timeline shows it. */
 export interface TimelineEntry {
@@ -54,7 +54,7 @@ export interface TimelinePage {
   /** The same items as the JSON text the views store: a JSON answer passes them through without re-encoding. */
   readonly itemsJson: readonly string[];
   /** With `withContent`: the full content of each item, in the same order (sources, participants…). */
-  readonly contents: Record<string, unknown>[];
+  readonly contents: AnyContent[];
   readonly next: TimelineCursor | null;
 }
 
@@ -70,7 +70,7 @@ export interface DevelopmentDetails {
   readonly entry: TimelineEntry;
   readonly stream: string;
   /** The full current content, corrections applied. */
-  readonly content: Record<string, unknown>;
+  readonly content: AnyContent;
   readonly history: HistoryEntry[];
 }
 

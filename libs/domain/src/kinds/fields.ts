@@ -22,8 +22,11 @@ export const lengthBetween = (value: string, min: number, max: number): boolean 
 /** http(s) URLs of the plain shape (a host name with a top-level domain), recognized without the full parser. */
 const PLAIN_WEB_URL = /^https?:\/\/(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?:[/?#][^\s<>]*)?$/i;
 const WEB_URL = { protocols: ['http', 'https'], require_protocol: true };
+/** isURL's own limit (its `max_allowed_length`). */
+const URL_MAX_LENGTH = 2084;
 /** An http(s) URL as validator.js's `isURL` judges it (the plain shapes first: it costs ~30 µs a call). */
-export const isWebUrl = (value: string): boolean => (PLAIN_WEB_URL.test(value) ? true : isURL(value, WEB_URL));
+export const isWebUrl = (value: string): boolean =>
+  value.length <= URL_MAX_LENGTH && PLAIN_WEB_URL.test(value) ? true : isURL(value, WEB_URL);
 
 export const text = (min: number, max: number) =>
   z

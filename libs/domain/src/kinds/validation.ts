@@ -49,3 +49,14 @@ export function parseSources(value: unknown, field = 'sources'): Source[] {
   if (!parsed.success) throw invalidFields(fieldErrorsOf(parsed.error.issues, field));
   return parsed.data;
 }
+
+/**
+ * Stored content read back as the development it is: parsed by its kind's schema (it passed it when recorded), so
+ * what the exports narrow by kind is checked, not assumed.
+ */
+export function storedDevelopment<K extends DevelopmentKind>(kind: K, content: unknown): DevelopmentOf<K> {
+  const parsed = KINDS[kind].parse(content);
+  if (!parsed.success) throw new Error(`Stored content of a ${kind} does not match its kind: ${parsed.error.message}`);
+  const development: DevelopmentOf<K> = { kind, content: parsed.data };
+  return development;
+}

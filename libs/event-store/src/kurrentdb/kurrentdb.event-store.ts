@@ -92,7 +92,8 @@ export class KurrentDbEventStore implements EventStore {
         if (error instanceof WrongExpectedVersionError) {
           throw new WrongExpectedRevisionError(stream, options.expectedRevision, actualRevisionOf(error.actualState));
         }
-        if (!(error instanceof UnavailableError || error instanceof DeadlineExceededError)) throw error;
+        // A connection that fails in another way (reset, refused, cancelled) is the store unavailable too, as on reads.
+        if (!(error instanceof UnavailableError || error instanceof DeadlineExceededError)) throw unavailable(error);
         if (attempt >= 3) throw new StoreUnavailableError('KurrentDB is unavailable; retry shortly');
         await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
       }
@@ -267,12 +268,12 @@ export class KurrentDbEventStore implements EventStore {
 }
 
 /**
- * A read that fails for any reason but a missing stream is the server being out of reach (the bridge reports
+ * A request that fails for any reason but a missing stream or a wrong revision is the server being out of reach (the bridge reports
  * connection failures with its own error types): the store is unavailable, and the cause is kept.
  */
 function unavailable(error: unknown): Error {
   if (error instanceof StoreUnavailableError) return error;
-  const wrapped = new StoreUnavailableError(`KurrentDB read failed: ${error instanceof Error ? error.message : String(error)}`);
+  const wrapped = new StoreUnavailableError(`KurrentDB request failed: ${error instanceof Error ? error.message : String(error)}`);
   (wrapped as Error & { cause?: unknown }).cause = error;
   return wrapped;
 }

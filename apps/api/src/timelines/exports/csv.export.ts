@@ -84,7 +84,7 @@ const sourceToken = (source: Source): string => source.url ?? source.publisher ?
 function cells(row: ExportRow): Record<Column, Cell> {
   const { entry } = row;
   // The content is the development's full content of its kind, as validated when it was recorded.
-  const development = { kind: entry.kind, content: row.content } as unknown as Development;
+  const { development } = row;
   const [actor1, actor2] = actors(development);
   const sources = development.content.sources ?? [];
   const cameo = CAMEO[entry.kind];

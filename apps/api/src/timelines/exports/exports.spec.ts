@@ -1,3 +1,4 @@
+import type { Development } from '@annals/domain';
 import type { TimelineEntry } from '@annals/application';
 import { EXPORTERS } from './index';
 import type { TimelineJsDocument } from './timelinejs.export';
@@ -18,7 +19,11 @@ function row(
     recordedAt: '2024-07-05T09:00:00.000Z',
     position: '42',
   };
-  return { entry: { ...base, ...entry }, content: { occurredOn: entry.occurredOn, title: entry.title, ...content } };
+  return {
+    entry: { ...base, ...entry },
+    // Partial contents on purpose: each test names only the fields it is about.
+    development: { kind: entry.kind, content: { occurredOn: entry.occurredOn, title: entry.title, ...content } } as Development,
+  };
 }
 
 const astana = { city: 'Astana', country: 'KZ' };

@@ -1,5 +1,5 @@
 import { createEvents, type DateArray, type EventAttributes } from 'ics';
-import { countryName, partialDate, type CommonContent, type Source } from '@annals/domain';
+import { countryName, partialDate, type Source } from '@annals/domain';
 import type { ExportRow, TimelineExporter } from './timeline-export';
 
 /** `YYYY-MM-DD` → `[y, m, d]`: three parts is what makes the ics library write a date-only `VALUE=DATE`. */
@@ -44,7 +44,7 @@ function location(place: ExportRow['entry']['location']): string | undefined {
 
 function event(row: ExportRow): EventAttributes {
   const { entry } = row;
-  const sources = (row.content as Partial<CommonContent>).sources ?? [];
+  const sources = row.development.content.sources ?? [];
   const url = calendarUrl(sources);
   const where = location(entry.location);
   const about = description(entry.summary, sources);

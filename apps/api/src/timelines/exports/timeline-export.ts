@@ -1,9 +1,10 @@
 import type { TimelineEntry } from '@annals/application';
+import type { Development } from '@annals/domain';
 
-/** One development of an exported timeline: what the timeline shows, and its full content (sources, actors…). */
+/** One development of an exported timeline: what the timeline shows, and the development itself (sources, actors…). */
 export interface ExportRow {
   readonly entry: TimelineEntry;
-  readonly content: Record<string, unknown>;
+  readonly development: Development;
 }
 
 export interface ExportedFile {

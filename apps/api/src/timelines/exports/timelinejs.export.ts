@@ -1,4 +1,4 @@
-import { countryName, partialDate, rolesOf, type CommonContent, type Development, type Role, type Source } from '@annals/domain';
+import { countryName, partialDate, rolesOf, type Role, type Source } from '@annals/domain';
 import type { ExportRow, TimelineExporter } from './timeline-export';
 
 /** TimelineJS3 date object: numbers (its JSON format documents them as numbers), only the parts that are known. */
@@ -64,7 +64,7 @@ function sourceItem(source: Source): string {
 
 /** Who was there and who was not, in words: "Host: …", "Attended: …", "Absent: … (declined)". */
 function whoWasThere(row: ExportRow): string {
-  const development = { kind: row.entry.kind, content: row.content } as unknown as Development;
+  const { development } = row;
   const roles = rolesOf(development);
   const named = (role: Role) => roles.filter((r) => r.role === role).map((r) => countryName(r.country));
   const absence = new Map(
@@ -96,7 +96,7 @@ function body(summary: string | undefined, sources: readonly Source[], row: Expo
 
 function slide(row: ExportRow): TimelineJsSlide {
   const { entry } = row;
-  const sources = (row.content as Partial<CommonContent>).sources ?? [];
+  const sources = row.development.content.sources ?? [];
   return {
     start_date: date(entry.occurredOn),
     ...(entry.endsOn ? { end_date: date(entry.endsOn) } : {}),
