@@ -9,16 +9,16 @@ import { evolveOrganization, initialOrganizationState, type OrganizationState } 
  * The organization decider, given whole events, when a command, then whole events or the refusal's code. Emmett
  * rebuilds the state from the given events for every case, so no case sees another's.
  */
-const spec = DeciderSpecification.for<OrganizationCommand, DomainEvent, OrganizationState>({
+const given = DeciderSpecification.for<OrganizationCommand, DomainEvent, OrganizationState>({
   decide: decideOrganization,
   evolve: evolveOrganization,
   initialState: () => initialOrganizationState('SCO'),
 });
 
 /** Emmett matches expected events as subsets: the whole events are compared exactly here as well. */
-function then(given: DomainEvent[], command: OrganizationCommand, expected: DomainEvent[]): void {
-  spec(given).when(command).then(expected);
-  const state = given.reduce(evolveOrganization, initialOrganizationState('SCO'));
+function expectDecision(events: DomainEvent[], command: OrganizationCommand, expected: DomainEvent[]): void {
+  given(events).when(command).then(expected);
+  const state = events.reduce(evolveOrganization, initialOrganizationState('SCO'));
   expect(decideOrganization(command, state)).toEqual(expected);
 }
 
@@ -80,49 +80,49 @@ const recordHandover = (id: string, content: Handover): OrganizationCommand => (
 describe('organization decider, given / when / then with whole events', () => {
   describe('registration', () => {
     it('registers an organization, naming its Wikidata id only when given', () => {
-      then([], { type: 'RegisterOrganization', developmentId: 'org-sco', code: 'SCO', name: 'Shanghai Cooperation Organisation' }, [registered]);
-      then([], { type: 'RegisterOrganization', developmentId: 'org-sco', code: 'SCO', name: 'SCO', wikidataId: 'Q485207' }, [
+      expectDecision([], { type: 'RegisterOrganization', developmentId: 'org-sco', code: 'SCO', name: 'Shanghai Cooperation Organisation' }, [registered]);
+      expectDecision([], { type: 'RegisterOrganization', developmentId: 'org-sco', code: 'SCO', name: 'SCO', wikidataId: 'Q485207' }, [
         { type: 'OrganizationRegistered', data: { developmentId: 'org-sco', code: 'SCO', name: 'SCO', wikidataId: 'Q485207' } },
       ]);
     });
 
     it('refuses a second registration, and any development of an unregistered organization', () => {
-      spec([registered])
+      given([registered])
         .when({ type: 'RegisterOrganization', developmentId: 'org-sco', code: 'SCO', name: 'again' })
         .thenThrows(refusedWith('ORGANIZATION_EXISTS'));
-      spec([]).when(recordApproval('a1', approvalOf('BY', '2024-07-04'))).thenThrows(refusedWith('UNKNOWN_ORGANIZATION'));
+      given([]).when(recordApproval('a1', approvalOf('BY', '2024-07-04'))).thenThrows(refusedWith('UNKNOWN_ORGANIZATION'));
     });
   });
 
   describe('recording', () => {
     it('records an approval as the event holding its whole content', () => {
-      then([registered], recordApproval('a1', approvalOf('BY', '2024-07-04')), [approved('a1', approvalOf('BY', '2024-07-04'))]);
+      expectDecision([registered], recordApproval('a1', approvalOf('BY', '2024-07-04')), [approved('a1', approvalOf('BY', '2024-07-04'))]);
     });
 
     it('treats a retry with the same content (in any key order) as done: no events', () => {
       const content = approvalOf('BY', '2024-07-04');
       const reordered: Approval = { status: 'member', country: 'BY', organization: 'SCO', title: 'BY joins', occurredOn: '2024-07-04' };
-      spec([registered, approved('a1', content)]).when(recordApproval('a1', reordered)).thenNothingHappened();
+      given([registered, approved('a1', content)]).when(recordApproval('a1', reordered)).thenNothingHappened();
     });
 
     it('refuses the same id with other content, or for another kind, as IDEMPOTENCY_CONFLICT', () => {
-      const given = [registered, approved('a1', approvalOf('BY', '2024-07-04'))];
-      spec(given).when(recordApproval('a1', approvalOf('BY', '2024-07-05'))).thenThrows(refusedWith('IDEMPOTENCY_CONFLICT'));
-      spec(given).when(recordEnding('a1', endingOf('BY', '2025-01-01'))).thenThrows(refusedWith('IDEMPOTENCY_CONFLICT'));
+      const history = [registered, approved('a1', approvalOf('BY', '2024-07-04'))];
+      given(history).when(recordApproval('a1', approvalOf('BY', '2024-07-05'))).thenThrows(refusedWith('IDEMPOTENCY_CONFLICT'));
+      given(history).when(recordEnding('a1', endingOf('BY', '2025-01-01'))).thenThrows(refusedWith('IDEMPOTENCY_CONFLICT'));
     });
 
     it('answers a retry by the content first recorded, even after a correction', () => {
-      const given = [
+      const history = [
         registered,
         approved('a1', approvalOf('BY', '2024-07-04')),
         { type: 'DevelopmentCorrected', data: { developmentId: 'a1', kind: 'membership-approval', changes: { occurredOn: '2024-07-05' }, reason: 'date' } },
       ] satisfies DomainEvent[];
-      spec(given).when(recordApproval('a1', approvalOf('BY', '2024-07-04'))).thenNothingHappened();
-      spec(given).when(recordApproval('a1', approvalOf('BY', '2024-07-05'))).thenThrows(refusedWith('IDEMPOTENCY_CONFLICT'));
+      given(history).when(recordApproval('a1', approvalOf('BY', '2024-07-04'))).thenNothingHappened();
+      given(history).when(recordApproval('a1', approvalOf('BY', '2024-07-05'))).thenThrows(refusedWith('IDEMPOTENCY_CONFLICT'));
     });
 
     it('refuses content whose dates contradict each other', () => {
-      spec([registered])
+      given([registered])
         .when(recordApproval('a1', approvalOf('BY', '2024-07-04', { endsOn: '2024-07-01' })))
         .thenThrows(refusedWith('VALIDATION_FAILED'));
     });
@@ -132,41 +132,41 @@ describe('organization decider, given / when / then with whole events', () => {
     const joined = approved('a1', approvalOf('IN', '2017-06-09'));
 
     it('refuses a second approval while the membership runs (MEMBERSHIP_ALREADY_ACTIVE)', () => {
-      spec([registered, joined]).when(recordApproval('a2', approvalOf('IN', '2020-01-01'))).thenThrows(refusedWith('MEMBERSHIP_ALREADY_ACTIVE'));
+      given([registered, joined]).when(recordApproval('a2', approvalOf('IN', '2020-01-01'))).thenThrows(refusedWith('MEMBERSHIP_ALREADY_ACTIVE'));
     });
 
     it('refuses an ending dated before the membership began (MEMBERSHIP_NOT_ACTIVE), accepts one after it', () => {
-      spec([registered, joined]).when(recordEnding('e1', endingOf('IN', '2010-01-01'))).thenThrows(refusedWith('MEMBERSHIP_NOT_ACTIVE'));
-      then([registered, joined], recordEnding('e1', endingOf('IN', '2022-01-01')), [ended('e1', endingOf('IN', '2022-01-01'))]);
+      given([registered, joined]).when(recordEnding('e1', endingOf('IN', '2010-01-01'))).thenThrows(refusedWith('MEMBERSHIP_NOT_ACTIVE'));
+      expectDecision([registered, joined], recordEnding('e1', endingOf('IN', '2022-01-01')), [ended('e1', endingOf('IN', '2022-01-01'))]);
     });
 
     it('accepts rejoining after an ending, and refuses a second ending of the same period', () => {
       const left = ended('e1', endingOf('IN', '2022-01-01'));
-      then([registered, joined, left], recordApproval('a2', approvalOf('IN', '2023-01-01')), [approved('a2', approvalOf('IN', '2023-01-01'))]);
-      spec([registered, joined, left]).when(recordEnding('e2', endingOf('IN', '2022-06-01'))).thenThrows(refusedWith('MEMBERSHIP_NOT_ACTIVE'));
+      expectDecision([registered, joined, left], recordApproval('a2', approvalOf('IN', '2023-01-01')), [approved('a2', approvalOf('IN', '2023-01-01'))]);
+      given([registered, joined, left]).when(recordEnding('e2', endingOf('IN', '2022-06-01'))).thenThrows(refusedWith('MEMBERSHIP_NOT_ACTIVE'));
     });
 
     it('judges on effectiveOn when the approval gives one', () => {
       const later = approved('a1', approvalOf('IR', '2022-09-16', { effectiveOn: '2023-07-04' }));
-      spec([registered, later]).when(recordEnding('e1', endingOf('IR', '2023-01-01'))).thenThrows(refusedWith('MEMBERSHIP_NOT_ACTIVE'));
-      then([registered, later], recordEnding('e1', endingOf('IR', '2024-01-01')), [ended('e1', endingOf('IR', '2024-01-01'))]);
+      given([registered, later]).when(recordEnding('e1', endingOf('IR', '2023-01-01'))).thenThrows(refusedWith('MEMBERSHIP_NOT_ACTIVE'));
+      expectDecision([registered, later], recordEnding('e1', endingOf('IR', '2024-01-01')), [ended('e1', endingOf('IR', '2024-01-01'))]);
     });
   });
 
   describe('presidency chain', () => {
     it('accepts a handover from the holder on that date, with its term', () => {
       const content = handoverOf('KZ', 'CN', '2024-07-04', { termEndsOn: '2025-06' });
-      then([registered, handedOver('h1', handoverOf(undefined, 'KZ', '2023-07-04'))], recordHandover('h2', content), [handedOver('h2', content)]);
+      expectDecision([registered, handedOver('h1', handoverOf(undefined, 'KZ', '2023-07-04'))], recordHandover('h2', content), [handedOver('h2', content)]);
     });
 
     it('refuses a handover whose from did not hold the presidency (PRESIDENCY_HOLDER_MISMATCH)', () => {
-      spec([registered, handedOver('h1', handoverOf(undefined, 'KZ', '2023-07-04'))])
+      given([registered, handedOver('h1', handoverOf(undefined, 'KZ', '2023-07-04'))])
         .when(recordHandover('h2', handoverOf('IN', 'CN', '2024-07-04')))
         .thenThrows(refusedWith('PRESIDENCY_HOLDER_MISMATCH'));
     });
 
     it('refuses a backfilled handover to someone the next known handover does not take over from (PRESIDENCY_CHAIN_BROKEN)', () => {
-      spec([registered, handedOver('h2', handoverOf('KZ', 'CN', '2024-07-04'))])
+      given([registered, handedOver('h2', handoverOf('KZ', 'CN', '2024-07-04'))])
         .when(recordHandover('h1', handoverOf(undefined, 'IN', '2023-07-04')))
         .thenThrows(refusedWith('PRESIDENCY_CHAIN_BROKEN'));
     });
@@ -174,23 +174,23 @@ describe('organization decider, given / when / then with whole events', () => {
     it('knows no holder once a term ended: the next handover may name any from, and breaks no chain', () => {
       const ending = handedOver('h1', handoverOf(undefined, 'KZ', '2023-07-04', { termEndsOn: '2024-01-01' }));
       const next = handoverOf('IN', 'CN', '2024-07-04');
-      then([registered, ending], recordHandover('h2', next), [handedOver('h2', next)]);
+      expectDecision([registered, ending], recordHandover('h2', next), [handedOver('h2', next)]);
       const backfilled = handoverOf(undefined, 'IN', '2022-07-04', { termEndsOn: '2023-01-01' });
-      then([registered, ending], recordHandover('h0', backfilled), [handedOver('h0', backfilled)]);
+      expectDecision([registered, ending], recordHandover('h0', backfilled), [handedOver('h0', backfilled)]);
     });
 
     it('refuses a presidency for a country not a full member on that date, once members are recorded (PRESIDENCY_HOLDER_NOT_MEMBER)', () => {
       const members = [registered, approved('a1', approvalOf('KZ', '2001-06-15')), approved('a2', approvalOf('IR', '2023-07-04', { status: 'observer' }))];
-      spec(members).when(recordHandover('h1', handoverOf('KZ', 'IR', '2024-07-04'))).thenThrows(refusedWith('PRESIDENCY_HOLDER_NOT_MEMBER'));
-      spec(members).when(recordHandover('h1', handoverOf('KZ', 'CN', '2024-07-04'))).thenThrows(refusedWith('PRESIDENCY_HOLDER_NOT_MEMBER'));
+      given(members).when(recordHandover('h1', handoverOf('KZ', 'IR', '2024-07-04'))).thenThrows(refusedWith('PRESIDENCY_HOLDER_NOT_MEMBER'));
+      given(members).when(recordHandover('h1', handoverOf('KZ', 'CN', '2024-07-04'))).thenThrows(refusedWith('PRESIDENCY_HOLDER_NOT_MEMBER'));
       const cn = approvalOf('CN', '2001-06-15');
-      then([...members, approved('a3', cn)], recordHandover('h1', handoverOf('KZ', 'CN', '2024-07-04')), [
+      expectDecision([...members, approved('a3', cn)], recordHandover('h1', handoverOf('KZ', 'CN', '2024-07-04')), [
         handedOver('h1', handoverOf('KZ', 'CN', '2024-07-04')),
       ]);
     });
 
     it('refuses a term that ends before it begins', () => {
-      spec([registered])
+      given([registered])
         .when(recordHandover('h1', handoverOf('KZ', 'CN', '2024-07-04', { termEndsOn: '2024-07-03' })))
         .thenThrows(refusedWith('VALIDATION_FAILED'));
     });
@@ -201,7 +201,7 @@ describe('organization decider, given / when / then with whole events', () => {
 
     it('records only the changes, the reason and the sources', () => {
       const sources = [{ url: 'https://sco.int/news', title: 'SCO' }];
-      then(
+      expectDecision(
         [registered, joined],
         { type: 'CorrectDevelopment', developmentId: 'a1', changes: { title: 'Belarus joins' }, reason: 'title', sources },
         [{ type: 'DevelopmentCorrected', data: { developmentId: 'a1', kind: 'membership-approval', changes: { title: 'Belarus joins' }, reason: 'title', sources } }],
@@ -209,33 +209,33 @@ describe('organization decider, given / when / then with whole events', () => {
     });
 
     it('refuses changes equal to the current values (NOTHING_TO_CORRECT)', () => {
-      spec([registered, joined])
+      given([registered, joined])
         .when({ type: 'CorrectDevelopment', developmentId: 'a1', changes: { country: 'BY', title: 'BY joins' }, reason: 'same' })
         .thenThrows(refusedWith('NOTHING_TO_CORRECT'));
     });
 
     it('never corrects the organization a development belongs to', () => {
-      spec([registered, joined])
+      given([registered, joined])
         .when({ type: 'CorrectDevelopment', developmentId: 'a1', changes: { organization: 'BRICS' }, reason: 'moved' })
         .thenThrows((error: Error) => error instanceof DomainError && error.code === 'VALIDATION_FAILED' && error.errors?.[0]?.field === 'changes.organization');
     });
 
     it('checks the invariants again on the corrected content', () => {
       const other = approved('a2', approvalOf('KZ', '2001-06-15'));
-      spec([registered, joined, other])
+      given([registered, joined, other])
         .when({ type: 'CorrectDevelopment', developmentId: 'a1', changes: { country: 'KZ' }, reason: 'wrong country' })
         .thenThrows(refusedWith('MEMBERSHIP_ALREADY_ACTIVE'));
-      spec([registered, joined])
+      given([registered, joined])
         .when({ type: 'CorrectDevelopment', developmentId: 'a1', changes: { endsOn: '2024-01-01' }, reason: 'dates' })
         .thenThrows(refusedWith('VALIDATION_FAILED'));
       const chain = [registered, handedOver('h1', handoverOf(undefined, 'KZ', '2023-07-04')), handedOver('h2', handoverOf('KZ', 'CN', '2024-07-04'))];
-      spec(chain)
+      given(chain)
         .when({ type: 'CorrectDevelopment', developmentId: 'h2', changes: { from: 'IN' }, reason: 'from' })
         .thenThrows(refusedWith('PRESIDENCY_HOLDER_MISMATCH'));
     });
 
     it('judges a corrected approval without counting its own uncorrected self', () => {
-      then(
+      expectDecision(
         [registered, joined],
         { type: 'CorrectDevelopment', developmentId: 'a1', changes: { occurredOn: '2024-07-05' }, reason: 'date' },
         [{ type: 'DevelopmentCorrected', data: { developmentId: 'a1', kind: 'membership-approval', changes: { occurredOn: '2024-07-05' }, reason: 'date' } }],
@@ -243,11 +243,11 @@ describe('organization decider, given / when / then with whole events', () => {
     });
 
     it('refuses to correct what does not exist, or was retracted', () => {
-      spec([registered])
+      given([registered])
         .when({ type: 'CorrectDevelopment', developmentId: 'nope', changes: { title: 'x' }, reason: 'r' })
         .thenThrows(refusedWith('DEVELOPMENT_NOT_FOUND'));
       const retracted: DomainEvent = { type: 'DevelopmentRetracted', data: { developmentId: 'a1', kind: 'membership-approval', reason: 'wrong' } };
-      spec([registered, joined, retracted])
+      given([registered, joined, retracted])
         .when({ type: 'CorrectDevelopment', developmentId: 'a1', changes: { title: 'x' }, reason: 'r' })
         .thenThrows(refusedWith('DEVELOPMENT_RETRACTED'));
     });
@@ -259,13 +259,13 @@ describe('organization decider, given / when / then with whole events', () => {
 
     it('retracts a live development, whatever depends on it', () => {
       const ending = ended('e1', endingOf('BY', '2025-01-01'));
-      then([registered, joined, ending], { type: 'RetractDevelopment', developmentId: 'a1', reason: 'never happened' }, [retracted]);
+      expectDecision([registered, joined, ending], { type: 'RetractDevelopment', developmentId: 'a1', reason: 'never happened' }, [retracted]);
     });
 
     it('frees what the retracted development held, and refuses to retract it twice', () => {
-      then([registered, joined, retracted], recordApproval('a2', approvalOf('BY', '2024-07-04')), [approved('a2', approvalOf('BY', '2024-07-04'))]);
-      spec([registered, joined, retracted]).when({ type: 'RetractDevelopment', developmentId: 'a1', reason: 'again' }).thenThrows(refusedWith('DEVELOPMENT_RETRACTED'));
-      spec([registered]).when({ type: 'RetractDevelopment', developmentId: 'a1', reason: 'r' }).thenThrows(refusedWith('DEVELOPMENT_NOT_FOUND'));
+      expectDecision([registered, joined, retracted], recordApproval('a2', approvalOf('BY', '2024-07-04')), [approved('a2', approvalOf('BY', '2024-07-04'))]);
+      given([registered, joined, retracted]).when({ type: 'RetractDevelopment', developmentId: 'a1', reason: 'again' }).thenThrows(refusedWith('DEVELOPMENT_RETRACTED'));
+      given([registered]).when({ type: 'RetractDevelopment', developmentId: 'a1', reason: 'r' }).thenThrows(refusedWith('DEVELOPMENT_NOT_FOUND'));
     });
   });
 });
