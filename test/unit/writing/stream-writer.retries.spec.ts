@@ -30,7 +30,9 @@ describe('StreamWriter: caching and retries, with the real deciders', () => {
     ]);
     // The cached state judges the next write: BY is a member already.
     expect(await refusal(record('a9', approval('SCO', 'BY', '2025-01-01')))).toBe('MEMBERSHIP_ALREADY_ACTIVE');
-    const loaded = await writer.load(await planner.record({ developmentId: 'x', development: approval('SCO', 'CN', '2025'), context, clientId: false }));
+    const loaded = await writer.load(
+      await planner.record({ developmentId: 'x', development: approval('SCO', 'CN', '2025'), context, clientId: false }),
+    );
     expect(loaded.revision).toBe(3n);
   });
 
@@ -40,7 +42,9 @@ describe('StreamWriter: caching and retries, with the real deciders', () => {
     const theirs = writeSide(store);
     await mine.register('SCO');
     await mine.record('a1', approval('SCO', 'BY', '2024-07-04'));
-    await theirs.writer.load(await theirs.planner.record({ developmentId: 'x', development: approval('SCO', 'KZ', '2001'), context, clientId: false }));
+    await theirs.writer.load(
+      await theirs.planner.record({ developmentId: 'x', development: approval('SCO', 'KZ', '2001'), context, clientId: false }),
+    );
     store.forget();
     // Between my decision and my append, the other process approves IN.
     store.beforeNextAppend(() => theirs.record('t1', approval('SCO', 'IN', '2017-06-09')));
@@ -60,7 +64,9 @@ describe('StreamWriter: caching and retries, with the real deciders', () => {
     const mine = writeSide(store);
     const theirs = writeSide(store);
     await mine.register('SCO');
-    await theirs.writer.load(await theirs.planner.record({ developmentId: 'x', development: approval('SCO', 'KZ', '2001'), context, clientId: false }));
+    await theirs.writer.load(
+      await theirs.planner.record({ developmentId: 'x', development: approval('SCO', 'KZ', '2001'), context, clientId: false }),
+    );
     store.beforeNextAppend(() => theirs.record('t1', approval('SCO', 'BY', '2024-07-04')));
     expect(await refusal(mine.record('a1', approval('SCO', 'BY', '2024-07-05')))).toBe('MEMBERSHIP_ALREADY_ACTIVE');
     expect((await store.readStream(SCO)).map((event) => event.data.developmentId)).toEqual(['organization-SCO', 't1']);
@@ -109,7 +115,9 @@ describe('StreamWriter: caching and retries, with the real deciders', () => {
       store.forget();
       expect(await refusal(later.record('m1', meeting('Other talks')))).toBe('IDEMPOTENCY_CONFLICT');
       expect(store.appends.map((append) => append.refused)).toEqual(['DuplicateEventIdError']);
-      expect(store.catchUpsOf(developmentStream('m1'))).toEqual([{ stream: developmentStream('m1'), fromRevision: 0n, limit: 1000, returned: 1 }]);
+      expect(store.catchUpsOf(developmentStream('m1'))).toEqual([
+        { stream: developmentStream('m1'), fromRevision: 0n, limit: 1000, returned: 1 },
+      ]);
       const summit: Development = { kind: 'summit', content: { occurredOn: '2024-07-03', title: 'SCO summit', organization: 'SCO' } };
       const third = writeSide(store);
       await third.register('SCO');
@@ -122,13 +130,28 @@ describe('StreamWriter: caching and retries, with the real deciders', () => {
       const talks = meeting('Talks in Astana');
       await store.append(
         developmentStream('m1'),
-        [{ eventId: '0b3f9f3e-8d52-4a39-9b0e-2b2d3f0c6a11', type: 'MeetingHeld', data: { developmentId: 'm1', ...talks.content }, metadata: {} }],
+        [
+          {
+            eventId: '0b3f9f3e-8d52-4a39-9b0e-2b2d3f0c6a11',
+            type: 'MeetingHeld',
+            data: { developmentId: 'm1', ...talks.content },
+            metadata: {},
+          },
+        ],
         { expectedRevision: 'no-stream' },
       );
       const side = writeSide(store);
-      expect(await side.record('m1', talks)).toMatchObject({ eventId: '0b3f9f3e-8d52-4a39-9b0e-2b2d3f0c6a11', revision: 0, created: false });
+      expect(await side.record('m1', talks)).toMatchObject({
+        eventId: '0b3f9f3e-8d52-4a39-9b0e-2b2d3f0c6a11',
+        revision: 0,
+        created: false,
+      });
       expect(await refusal(writeSide(store).record('m1', meeting('Other talks')))).toBe('IDEMPOTENCY_CONFLICT');
-      expect(store.appends.map((append) => append.refused)).toEqual([undefined, 'WrongExpectedRevisionError', 'WrongExpectedRevisionError']);
+      expect(store.appends.map((append) => append.refused)).toEqual([
+        undefined,
+        'WrongExpectedRevisionError',
+        'WrongExpectedRevisionError',
+      ]);
     });
   });
 
@@ -138,7 +161,12 @@ describe('StreamWriter: caching and retries, with the real deciders', () => {
     // Another process that never saw x1: neither its memory nor the views stop it before the append.
     const other = writeSide(store);
     await other.register('SCO');
-    const plan = await other.planner.record({ developmentId: 'x1', development: approval('SCO', 'BY', '2024-07-04'), context, clientId: false });
+    const plan = await other.planner.record({
+      developmentId: 'x1',
+      development: approval('SCO', 'BY', '2024-07-04'),
+      context,
+      clientId: false,
+    });
     const outcome = other.writer.execute(plan);
     await expect(outcome).rejects.toThrow(DomainError);
     expect(await refusal(outcome)).toBe('IDEMPOTENCY_CONFLICT');

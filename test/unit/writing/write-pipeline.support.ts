@@ -49,7 +49,11 @@ export class ObservedStore extends InMemoryEventStore {
     return events;
   }
 
-  override async append(stream: string, events: readonly NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+  override async append(
+    stream: string,
+    events: readonly NewEvent[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
     // The other process's own append is not interposed upon.
     const interposed = this.interposing ? undefined : this.interposed.shift();
     if (interposed) {
@@ -157,8 +161,7 @@ export function writeSide(store: ObservedStore, views = new LocatingViews()) {
   const progress = new CatchingUpProgress(views);
   const locator = new DevelopmentLocator(store, views, progress, writer);
   const planner = new WritePlanner(writer, locator, views);
-  const register = (code: string) =>
-    writer.execute(planner.register({ developmentId: `organization-${code}`, code, name: code, context }));
+  const register = (code: string) => writer.execute(planner.register({ developmentId: `organization-${code}`, code, name: code, context }));
   const record = async (developmentId: string, development: Development) =>
     writer.execute(await planner.record({ developmentId, development, context, clientId: true }));
   return { writer, planner, locator, views, progress, register, record };

@@ -74,18 +74,24 @@ describe('standalone development decider, given / when / then with whole events'
       };
       given([held]).when(recordTalks(reordered)).thenNothingHappened();
       // Compared with what was first recorded, not with the corrected content.
-      given([held, corrected({ title: 'Talks' })]).when(recordTalks()).thenNothingHappened();
+      given([held, corrected({ title: 'Talks' })])
+        .when(recordTalks())
+        .thenNothingHappened();
     });
 
     it('refuses the same id with other content, or of another kind, as IDEMPOTENCY_CONFLICT', () => {
-      given([held]).when(recordTalks({ ...talks, title: 'Other talks' })).thenThrows(refusedWith('IDEMPOTENCY_CONFLICT'));
+      given([held])
+        .when(recordTalks({ ...talks, title: 'Other talks' }))
+        .thenThrows(refusedWith('IDEMPOTENCY_CONFLICT'));
       given([held])
         .when({ type: 'RecordDevelopment', developmentId: 'm1', development: { kind: 'peace-summit', content: summit } })
         .thenThrows(refusedWith('IDEMPOTENCY_CONFLICT'));
     });
 
     it("checks the kind's invariants: dates in order, no participant listed twice", () => {
-      given([]).when(recordTalks({ ...talks, endsOn: '2024-07-02' })).thenThrows(refusedWith('VALIDATION_FAILED'));
+      given([])
+        .when(recordTalks({ ...talks, endsOn: '2024-07-02' }))
+        .thenThrows(refusedWith('VALIDATION_FAILED'));
       given([])
         .when(recordTalks({ ...talks, participants: [...talks.participants, { name: ' xi jinping', country: 'CN' }] }))
         .thenThrows((error: Error) => error instanceof DomainError && error.errors?.[0]?.field === 'participants.2');
@@ -96,7 +102,10 @@ describe('standalone development decider, given / when / then with whole events'
     it('records the changes, the reason and the sources cited', () => {
       const sources = [{ url: 'https://kremlin.ru/events', title: 'Kremlin' }];
       expectDecision([held], { ...correct({ title: 'Talks' }, 'shorter'), sources } as DevelopmentCommand, [
-        { type: 'DevelopmentCorrected', data: { developmentId: 'm1', kind: 'meeting', changes: { title: 'Talks' }, reason: 'shorter', sources } },
+        {
+          type: 'DevelopmentCorrected',
+          data: { developmentId: 'm1', kind: 'meeting', changes: { title: 'Talks' }, reason: 'shorter', sources },
+        },
       ]);
     });
 
@@ -105,35 +114,51 @@ describe('standalone development decider, given / when / then with whole events'
     });
 
     it('refuses changes equal to the current values, the corrected ones included (NOTHING_TO_CORRECT)', () => {
-      given([held]).when(correct({ title: talks.title })).thenThrows(refusedWith('NOTHING_TO_CORRECT'));
-      given([held, corrected({ title: 'Talks' })]).when(correct({ title: 'Talks' })).thenThrows(refusedWith('NOTHING_TO_CORRECT'));
+      given([held])
+        .when(correct({ title: talks.title }))
+        .thenThrows(refusedWith('NOTHING_TO_CORRECT'));
+      given([held, corrected({ title: 'Talks' })])
+        .when(correct({ title: 'Talks' }))
+        .thenThrows(refusedWith('NOTHING_TO_CORRECT'));
     });
 
     it('refuses empty changes, and checks the invariants on the corrected content', () => {
       given([held]).when(correct({})).thenThrows(refusedWith('VALIDATION_FAILED'));
-      given([held]).when(correct({ endsOn: '2024-07-01' })).thenThrows(refusedWith('VALIDATION_FAILED'));
+      given([held])
+        .when(correct({ endsOn: '2024-07-01' }))
+        .thenThrows(refusedWith('VALIDATION_FAILED'));
       // Clearing the end date of a corrected meeting leaves it valid again.
       // (Compared with jest alone: Emmett's subset match does not take a null as a value.)
-      expect(decideStandalone(correct({ endsOn: null }), [held, corrected({ endsOn: '2024-07-04' })].reduce(evolveStandalone, undefined))).toEqual([
-        corrected({ endsOn: null }),
-      ]);
-      given([held, corrected({ endsOn: '2024-07-04' })]).when(correct({ occurredOn: '2024-07-05' })).thenThrows(refusedWith('VALIDATION_FAILED'));
+      expect(
+        decideStandalone(correct({ endsOn: null }), [held, corrected({ endsOn: '2024-07-04' })].reduce(evolveStandalone, undefined)),
+      ).toEqual([corrected({ endsOn: null })]);
+      given([held, corrected({ endsOn: '2024-07-04' })])
+        .when(correct({ occurredOn: '2024-07-05' }))
+        .thenThrows(refusedWith('VALIDATION_FAILED'));
     });
 
     it('refuses to correct what was never recorded, or was retracted', () => {
-      given([]).when(correct({ title: 'x' })).thenThrows(refusedWith('DEVELOPMENT_NOT_FOUND'));
-      given([held, retracted]).when(correct({ title: 'x' })).thenThrows(refusedWith('DEVELOPMENT_RETRACTED'));
+      given([])
+        .when(correct({ title: 'x' }))
+        .thenThrows(refusedWith('DEVELOPMENT_NOT_FOUND'));
+      given([held, retracted])
+        .when(correct({ title: 'x' }))
+        .thenThrows(refusedWith('DEVELOPMENT_RETRACTED'));
     });
   });
 
   describe('retraction', () => {
     it('retracts a recorded development, corrected or not', () => {
       expectDecision([held], { type: 'RetractDevelopment', developmentId: 'm1', reason: 'duplicate' }, [retracted]);
-      expectDecision([held, corrected({ title: 'Talks' })], { type: 'RetractDevelopment', developmentId: 'm1', reason: 'duplicate' }, [retracted]);
+      expectDecision([held, corrected({ title: 'Talks' })], { type: 'RetractDevelopment', developmentId: 'm1', reason: 'duplicate' }, [
+        retracted,
+      ]);
     });
 
     it('refuses to retract twice, or what was never recorded', () => {
-      given([held, retracted]).when({ type: 'RetractDevelopment', developmentId: 'm1', reason: 'again' }).thenThrows(refusedWith('DEVELOPMENT_RETRACTED'));
+      given([held, retracted])
+        .when({ type: 'RetractDevelopment', developmentId: 'm1', reason: 'again' })
+        .thenThrows(refusedWith('DEVELOPMENT_RETRACTED'));
       given([]).when({ type: 'RetractDevelopment', developmentId: 'm1', reason: 'r' }).thenThrows(refusedWith('DEVELOPMENT_NOT_FOUND'));
     });
 
@@ -143,10 +168,6 @@ describe('standalone development decider, given / when / then with whole events'
   });
 
   it('ignores an organization registration, which opens no development', () => {
-    expectDecision(
-      [{ type: 'OrganizationRegistered', data: { developmentId: 'org', code: 'SCO', name: 'SCO' } }],
-      recordTalks(),
-      [held],
-    );
+    expectDecision([{ type: 'OrganizationRegistered', data: { developmentId: 'org', code: 'SCO', name: 'SCO' } }], recordTalks(), [held]);
   });
 });
