@@ -136,12 +136,13 @@ describe('WriteBatch (bulk import)', () => {
 
   it('lets other writers of its streams wait for the commit, and keeps them from seeing its undecided state', async () => {
     const { batch, add, record, store } = await importing();
-    (await add('a1', approval('SCO', 'BY', '2024-07-04'))).answer;
+    const joined = (await add('a1', approval('SCO', 'BY', '2024-07-04'))).answer;
     const single = record('a2', approval('SCO', 'BY', '2024-09-01'));
     // The single write waits for the stream: nothing has been appended, so it cannot have been judged yet.
     await new Promise((resolve) => setImmediate(resolve));
     expect(store.appends).toEqual([]);
     await batch.commit();
+    expect(await joined).toMatchObject({ created: true });
     await expect(single).rejects.toMatchObject({ code: 'MEMBERSHIP_ALREADY_ACTIVE' });
   });
 
