@@ -1,4 +1,4 @@
-import { developmentStream, organizationStream } from '@annals/application';
+import { CorrectDevelopmentCommand, developmentStream, organizationStream } from '@annals/application';
 import { DomainError } from '@annals/domain';
 import { ObservedStore, approval, context, meeting, writeSide } from './write-pipeline.support';
 
@@ -47,7 +47,7 @@ describe('DevelopmentLocator', () => {
     const store = new ObservedStore();
     const side = writeSide(store);
     await side.register('SCO');
-    const summit = { occurredOn: '2019-06-14', title: 'Bishkek summit', organization: 'SCO' };
+    const summit = { occurredOn: '2019-06-14', title: 'Bishkek summit', organization: 'SCO', host: 'KG' };
     await store.append(
       SCO,
       [{ eventId: '5a0f5a9e-5c1e-4c55-9d4c-6f1d2b8e7c01', type: 'SummitHeld', data: { developmentId: 's1', ...summit }, metadata: {} }],
@@ -57,13 +57,9 @@ describe('DevelopmentLocator', () => {
     views.hold('s1', SCO, 'summit');
     const location = await locator.locate('s1');
     expect(location).toEqual({ stream: SCO, kind: 'summit' });
-    const plan = await planner.correct({
-      developmentId: 's1',
-      changes: { title: 'SCO summit in Bishkek' },
-      reason: 'title',
-      context,
-      location,
-    });
+    const plan = await planner.correct(
+      new CorrectDevelopmentCommand('s1', { title: 'SCO summit in Bishkek' }, 'title', undefined, context, location),
+    );
     const result = await writer.execute(plan);
     expect(result).toMatchObject({ stream: SCO, kind: 'summit', revision: 2, created: true });
     expect((await store.readStream(SCO, { fromRevision: 2n })).map((event) => [event.type, event.data])).toEqual([

@@ -118,7 +118,10 @@ describe('StreamWriter: caching and retries, with the real deciders', () => {
       expect(store.catchUpsOf(developmentStream('m1'))).toEqual([
         { stream: developmentStream('m1'), fromRevision: 0n, limit: 1000, returned: 1 },
       ]);
-      const summit: Development = { kind: 'summit', content: { occurredOn: '2024-07-03', title: 'SCO summit', organization: 'SCO' } };
+      const summit: Development = {
+        kind: 'summit',
+        content: { occurredOn: '2024-07-03', title: 'SCO summit', organization: 'SCO', host: 'KZ' },
+      };
       const third = writeSide(store);
       await third.register('SCO');
       expect(await refusal(third.record('m1', summit))).toBe('IDEMPOTENCY_CONFLICT');
