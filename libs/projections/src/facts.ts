@@ -3,9 +3,10 @@ import {
   applyChanges,
   DEVELOPMENT_CORRECTED,
   DEVELOPMENT_RETRACTED,
+  ORGANIZATION_REGISTERED,
+  isDomainEvent,
   kindOfCreationEvent,
   type AnyContent,
-  type CorrectedData,
   type DevelopmentKind,
 } from '@annals/domain';
 import type { Kysely } from 'kysely';
@@ -27,15 +28,15 @@ export async function applyFact(
 ): Promise<{ before?: FactRow; after?: FactRow } | undefined> {
   const { db: tx, tables: t } = view;
   const developmentId = event.data.developmentId as string;
+  if (!isDomainEvent(event) || event.type === ORGANIZATION_REGISTERED) return undefined;
   const created = kindOfCreationEvent(event.type);
-  if (created) {
+  if (created && event.type !== DEVELOPMENT_CORRECTED && event.type !== DEVELOPMENT_RETRACTED) {
     if (!kinds.includes(created)) return undefined;
     const { developmentId: _id, ...content } = event.data;
-    const organization = String(content.organization);
     const after: FactRow = {
       development_id: developmentId,
-      organization,
-      country: countryOf(content as unknown as AnyContent),
+      organization: String(content.organization),
+      country: countryOf(content),
       kind: created,
       content: JSON.stringify(content),
       sequence: Number(event.position),
@@ -45,14 +46,14 @@ export async function applyFact(
     return { after };
   }
   if (event.type !== DEVELOPMENT_CORRECTED && event.type !== DEVELOPMENT_RETRACTED) return undefined;
-  if (!kinds.includes(event.data.kind as DevelopmentKind)) return undefined;
+  if (!kinds.includes(event.data.kind)) return undefined;
   const before = await tx.selectFrom(t[table]).selectAll().where('development_id', '=', developmentId).executeTakeFirst();
   if (!before) return undefined;
   let after: FactRow;
   if (event.type === DEVELOPMENT_RETRACTED) {
     after = { ...before, retracted: 1 };
   } else {
-    const content = applyChanges(JSON.parse(before.content) as AnyContent, (event.data as unknown as CorrectedData).changes);
+    const content = applyChanges(JSON.parse(before.content) as AnyContent, event.data.changes);
     after = { ...before, content: JSON.stringify(content), country: countryOf(content) };
   }
   await tx

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@annals/application';
-import { ORGANIZATION_REGISTERED, type OrganizationRegisteredData } from '@annals/domain';
+import { ORGANIZATION_REGISTERED, isDomainEvent, type OrganizationRegisteredEvent } from '@annals/domain';
 import type { OrganizationRow } from '@annals/read-store';
 import { recordedMs, type Projection, type ViewTx } from './projection';
 
@@ -12,14 +12,17 @@ export const organizationsProjection: Projection = {
 
   async apply(view: ViewTx, events: readonly RecordedEvent[]): Promise<void> {
     const { db: tx, tables: t } = view;
-    const codes = [...new Set(events.map((event) => (event.data as unknown as OrganizationRegisteredData).code))];
+    const registrations = events.filter(
+      (event): event is RecordedEvent & OrganizationRegisteredEvent => isDomainEvent(event) && event.type === ORGANIZATION_REGISTERED,
+    );
+    const codes = [...new Set(registrations.map((event) => event.data.code))];
     const known = new Set(
       (await tx.selectFrom(t.organizations).select('code').where('code', 'in', codes).execute()).map((row) => row.code),
     );
     // The first registration of a code stands; later ones change nothing.
     const rows: OrganizationRow[] = [];
-    for (const event of events) {
-      const data = event.data as unknown as OrganizationRegisteredData;
+    for (const event of registrations) {
+      const { data } = event;
       if (known.has(data.code)) continue;
       known.add(data.code);
       rows.push({
