@@ -1,3 +1,8 @@
+/*
+ * The EventStore port on SQLite. Over 300 lines for a reason: the group commit, the idempotent-retry detection,
+ * the recorded-time floor and the restore all work on the same prepared statements inside one transaction, and
+ * splitting them would spread one transaction's rules over several files.
+ */
 import Database from 'better-sqlite3';
 import {
   DuplicateEventIdError,
