@@ -9,7 +9,7 @@ import type { Projection } from './projection';
 import { Rebuilder, type VerifyResult } from './rebuilder';
 import { planServing, rebuildBeforeServing, reloadPositions } from './runner-bootstrap';
 import type { AppliedBatch, ProgressListener } from './runner-progress';
-import { lowestPosition, statusesOf, whileRebuilding } from './runner-status';
+import { lowestPosition, statesOf, statusesOf, whileRebuilding, type ProjectionState } from './runner-status';
 import type { Runtime, RunnerLogger } from './runtime';
 
 export type { RunnerLogger } from './runtime';
@@ -17,6 +17,7 @@ export { yieldToEventLoop } from './runtime';
 export type { VerifyResult } from './rebuilder';
 export * from './runner-progress';
 export { PositionWaiters } from './position-waiters';
+export { statusesFromViews, type ProjectionState } from './runner-status';
 
 /**
  * Feeds each projection from the event store's global log, starting after its stored checkpoint. The parts, one
@@ -156,6 +157,11 @@ export class ProjectionRunner {
 
   statuses(): Promise<ProjectionStatus[]> {
     return statusesOf(this.db, this.runtimes);
+  }
+
+  /** Each projection's version, position and status as this runner knows them now (no digest: nothing is read). */
+  states(): ProjectionState[] {
+    return statesOf(this.runtimes);
   }
 
   names(): string[] {

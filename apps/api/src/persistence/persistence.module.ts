@@ -51,8 +51,9 @@ export class PersistenceModule {
         // The main thread's own views connection: reads only (the worker writes); it follows the worker's swaps.
         {
           provide: READ_DATABASE,
-          useFactory: (projections: Projections) => {
+          useFactory: (projections: ProjectionsWorker) => {
             const read = openReadDatabase(config);
+            projections.readStatusesFrom(read);
             projections.onViewsSwapped(() => {
               read
                 .refresh()

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ProjectionStatus } from '@annals/application';
-import { ALL_PROJECTIONS, PositionWaiters, type ProgressListener, type VerifyResult } from '@annals/projections';
+import { ALL_PROJECTIONS, PositionWaiters, statusesFromViews, type ProgressListener, type VerifyResult } from '@annals/projections';
+import type { ReadDatabase } from '@annals/read-store';
 import type { AppConfig } from '../config/app-config';
 import { Projections } from './projections';
 import type { FromWorker, RunnerMethod, RunnerState, RunnerWorkerData, ToWorker } from './runner.protocol';
@@ -26,14 +27,19 @@ interface Pending {
 
 /**
  * The main thread's side of the projection runner: the surface the app uses, fed by the worker's messages.
- * Position, health and the lease are known here at once (read-your-writes waits on them without a round
- * trip); statuses, rebuilds and verifies are calls answered by the worker.
+ * Position, health, the lease and each projection's state are known here at once (read-your-writes waits on them
+ * without a round trip; a status is answered from them and this thread's own reads of the views, never waiting for
+ * the worker, which may be busy with a batch or a rebuild); rebuilds and verifies are calls answered by the worker.
  */
 export class ProjectionsWorker extends Projections {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
-  private state: RunnerState = { position: 0n, healthy: true, active: false };
+  private state: RunnerState = { position: 0n, healthy: true, active: false, projections: [] };
+  /** This thread's views connection, once the app has opened it: statuses are read there. */
+  private views?: ReadDatabase;
+  /** Projections a rebuild was asked for and has not answered yet: `rebuilding`, even before the worker says so. */
+  private readonly rebuildAsked = new Map<number, readonly string[]>();
   private stopped = false;
   private exited = false;
   private readonly waiters = new PositionWaiters(
@@ -69,7 +75,7 @@ export class ProjectionsWorker extends Projections {
   private receive(message: FromWorker): void {
     switch (message.type) {
       case 'state': {
-        this.state = { position: message.position, healthy: message.healthy, active: message.active };
+        this.state = { position: message.position, healthy: message.healthy, active: message.active, projections: message.projections };
         this.waiters.wake();
         const progress = { position: message.position, ...(message.applied ? { applied: message.applied } : {}) };
         for (const listener of this.progressListeners) listener(progress);
@@ -149,12 +155,27 @@ export class ProjectionsWorker extends Projections {
     return this.waiters.waitFor(position, timeoutMs);
   }
 
-  statuses(): Promise<ProjectionStatus[]> {
-    return this.call('statuses');
+  /** Statuses are answered from `read` (this thread's connection) from now on. */
+  readStatusesFrom(read: ReadDatabase): void {
+    this.views = read;
   }
 
-  rebuild(names?: readonly string[]): Promise<void> {
-    return this.call('rebuild', names);
+  async statuses(): Promise<ProjectionStatus[]> {
+    const states = this.state.projections;
+    if (!this.views || states.length === 0) return this.call('statuses');
+    const asked = new Set([...this.rebuildAsked.values()].flat());
+    const current = states.map((state) => (asked.has(state.name) && state.status === 'running' ? { ...state, status: 'rebuilding' as const } : state));
+    return statusesFromViews(this.views.db, this.views.dialect, current, ALL_PROJECTIONS);
+  }
+
+  async rebuild(names?: readonly string[]): Promise<void> {
+    const ticket = ++this.nextId;
+    this.rebuildAsked.set(ticket, names ?? this.names());
+    try {
+      await this.call('rebuild', names);
+    } finally {
+      this.rebuildAsked.delete(ticket);
+    }
   }
 
   verify(): Promise<VerifyResult[]> {

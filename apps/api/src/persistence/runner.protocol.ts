@@ -1,4 +1,4 @@
-import type { AppliedBatch } from '@annals/projections';
+import type { AppliedBatch, ProjectionState } from '@annals/projections';
 import type { AppConfig } from '../config/app-config';
 
 /** Messages between the main thread's `ProjectionsWorker` and the runner in `runner.worker.ts`. */
@@ -17,6 +17,8 @@ export interface RunnerState {
   readonly position: bigint;
   readonly healthy: boolean;
   readonly active: boolean;
+  /** Each projection's version, position and status: the main thread answers statuses from them and its own reads. */
+  readonly projections: readonly ProjectionState[];
 }
 
 export type FromWorker =

@@ -47,13 +47,25 @@ function postState(progress?: RunnerProgress): void {
     views = read.files.current;
     post({ type: 'views' });
   }
-  const state: RunnerState = { position: runner.position, healthy: runner.healthy, active: runner.isActive };
+  const state: RunnerState = { position: runner.position, healthy: runner.healthy, active: runner.isActive, projections: runner.states() };
   const applied = progress?.applied;
-  if (!applied && last && last.position === state.position && last.healthy === state.healthy && last.active === state.active) return;
+  if (!applied && last && sameState(last, state)) return;
   last = state;
   post({ type: 'state', ...state, ...(applied ? { applied } : {}) });
 }
 runner.onProgress(postState);
+
+function sameState(a: RunnerState, b: RunnerState): boolean {
+  return (
+    a.position === b.position &&
+    a.healthy === b.healthy &&
+    a.active === b.active &&
+    a.projections.every((p, i) => {
+      const q = b.projections[i];
+      return q !== undefined && p.name === q.name && p.version === q.version && p.position === q.position && p.status === q.status;
+    })
+  );
+}
 // The lease and health change without progress: looked at a few times a second.
 const watch = setInterval(() => postState(), 100);
 
