@@ -51,7 +51,7 @@ export const developmentsProjection: Projection = {
     const timeline: DevTimelineRow[] = [];
     const history: DevHistoryRow[] = [];
     const closes: Array<{ row: Current['row']; at: number }> = [];
-    const counts = new Map<string, number>();
+    const counts = view.deferredCounts ?? new Map<string, number>();
     const count = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
 
     for (const event of events) {
@@ -84,9 +84,23 @@ export const developmentsProjection: Projection = {
     await view.insert('dev_versions', versions);
     await view.insert('dev_timeline', timeline);
     await view.insert('dev_history', history);
-    await addCounts(tx, t, counts);
+    // A rebuild's load sums its counts over every batch (one upsert per name in all, not per name and batch),
+    // unless they grow past what is worth holding in memory.
+    if (!view.deferredCounts || counts.size > MAX_DEFERRED_COUNTS) {
+      await addCounts(tx, t, counts);
+      counts.clear();
+    }
+  },
+
+  async finishLoad(view: ViewTx): Promise<void> {
+    if (!view.deferredCounts) return;
+    await addCounts(view.db, view.tables, view.deferredCounts);
+    view.deferredCounts.clear();
   },
 };
+
+/** Distinct count names a rebuild holds before writing them (words are most: a big vocabulary flushes now and then). */
+const MAX_DEFERRED_COUNTS = 200_000;
 
 /** Adds a batch's counts: one upsert per name and batch, not per row. */
 async function addCounts(tx: ViewDb, t: TableNames, counts: Map<string, number>): Promise<void> {

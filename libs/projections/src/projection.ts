@@ -12,11 +12,27 @@ export interface ViewTx {
    * added this way, not by INSERT statements of the projection's own: a rebuild hashes them here for the digests.
    */
   insert<T extends ViewTable>(table: T, rows: readonly ViewDatabase[T][]): Promise<void>;
+  /**
+   * While a rebuild or a verify loads its first pass (nothing reads the tables yet): counters a projection sums in
+   * memory from batch to batch instead of upserting them in each, written once by its `finishLoad`.
+   */
+  readonly deferredCounts?: Map<string, number>;
 }
 
 /** The handle a projection writes a batch through, inside `tx`, to the physical tables `tables`. */
-export function viewTx(read: ReadDatabase, tx: ViewDb, tables: TableNames, rebuilding = false): ViewTx {
-  return { db: tx, tables, rebuilding, insert: (table, rows) => read.insertRows(tx, tables[table], rows) };
+export function viewTx(
+  read: ReadDatabase,
+  tx: ViewDb,
+  tables: TableNames,
+  load?: { readonly deferredCounts?: Map<string, number> },
+): ViewTx {
+  return {
+    db: tx,
+    tables,
+    rebuilding: load !== undefined,
+    insert: (table, rows) => read.insertRows(tx, tables[table], rows),
+    ...(load?.deferredCounts ? { deferredCounts: load.deferredCounts } : {}),
+  };
 }
 
 /**
@@ -30,6 +46,8 @@ export interface Projection {
   readonly tables: readonly ViewTable[];
   handles(event: RecordedEvent): boolean;
   apply(view: ViewTx, events: readonly RecordedEvent[]): Promise<void>;
+  /** After the first pass of a rebuild or a verify: writes what `apply` put off (`ViewTx.deferredCounts`). */
+  finishLoad?(view: ViewTx): Promise<void>;
 }
 
 /** Epoch milliseconds of an event's recorded time. */

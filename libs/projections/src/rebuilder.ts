@@ -58,7 +58,7 @@ export class Rebuilder {
     let reached: Reached = { last: { position: 0n, eventId: null } };
     try {
       await target.prepare(tables);
-      reached = await this.project(target, projections, reached, check);
+      reached = await this.project(target, projections, reached, check, { deferredCounts: new Map() });
       await target.afterLoad(tables);
       await withLocks(runtimes, async () => {
         reached = await this.project(target, projections, reached, check);
@@ -89,6 +89,7 @@ export class Rebuilder {
     projections: readonly Projection[],
     from: Reached,
     check: () => void = () => undefined,
+    load: { readonly deferredCounts?: Map<string, number> } = {},
   ): Promise<Reached> {
     let last = from.last;
     let first = from.first;
@@ -102,7 +103,7 @@ export class Rebuilder {
       if (work.length > 0) {
         const started = performance.now();
         await target.read.db.transaction().execute(async (tx) => {
-          for (const { projection, handled } of work) await projection.apply(viewTx(target.read, tx, target.tables, true), handled);
+          for (const { projection, handled } of work) await projection.apply(viewTx(target.read, tx, target.tables, load), handled);
         });
         // Events differ in cost (one timeline or sixty): steer the batch size towards the target duration.
         const wanted = (limit * REBUILD_TRANSACTION_MS) / Math.max(performance.now() - started, 1);
@@ -119,6 +120,10 @@ export class Rebuilder {
       if (batch.length >= limit) await flush();
     }
     await flush();
+    if (load.deferredCounts)
+      await target.read.db.transaction().execute(async (tx) => {
+        for (const projection of projections) await projection.finishLoad?.(viewTx(target.read, tx, target.tables, load));
+      });
     return { last, ...(first ? { first } : {}) };
   }
 
@@ -138,6 +143,8 @@ export class Rebuilder {
           target,
           runtimes.map((runtime) => runtime.projection),
           { last: { position: 0n, eventId: null } },
+          undefined,
+          { deferredCounts: new Map() },
         );
         await target.afterLoad(tables);
         const results: VerifyResult[] = [];

@@ -214,14 +214,18 @@ export class SqliteConnection {
       }
     }
     for (let r = 0; r < filled; r++) statements.one.run(values.slice(r * width, (r + 1) * width));
-    // A version's `search_doc` is no column: it goes into the table's FTS5 index, keyed in timeline order.
+    // A version's `search_doc` is no column: it goes into the table's FTS5 index, keyed in timeline order. In
+    // ascending rowids: FTS5 writes its pending terms out as a new segment whenever a rowid is lower than the last
+    // one, so versions in log order (random days) would make a segment each, and merging them all the cost.
     const search = searchIndexOf(physical);
     if (search) {
       const index = this.prepare(`INSERT INTO ${search} (rowid, doc) VALUES (?, ?)`);
-      for (const row of rows) {
+      const docs = rows.map((row) => {
         const { search_doc: doc, vid, occurred_start: start } = row as { search_doc: string; vid: number; occurred_start: string };
-        index.run(searchRowid(start, vid), doc);
-      }
+        return { rowid: searchRowid(start, vid), doc };
+      });
+      docs.sort((a, b) => (a.rowid < b.rowid ? -1 : a.rowid > b.rowid ? 1 : 0));
+      for (const { rowid, doc } of docs) index.run(rowid, doc);
     }
   }
 
