@@ -9,6 +9,7 @@ import type {
   PresidencyPeriod,
 } from '@annals/domain';
 import type { ReadDialect } from './read-database';
+import { EntryCache } from './entry-cache';
 import { queryWords } from './search-words';
 import { entryJson, timelineEntry } from './timeline-entry';
 import {
@@ -23,7 +24,7 @@ import {
   type Driver,
   type TimelineFilter,
 } from './timeline-plan';
-import { numberedPlaceholders, timelineSql, versionsSql, type PageRow, type SearchRow } from './timeline-sql';
+import { numberedPlaceholders, timelineSql, versionsSql, type PageKey, type PageRow, type SearchRow } from './timeline-sql';
 import { ownStream, type DevVersionRow, type ViewDatabase, type ViewDb } from './view-tables';
 
 /** Current rows, or the rows as recorded at `asKnownAt` (SQL:2011-style system time). */
@@ -37,18 +38,29 @@ function knownAt<DB, TB extends keyof DB>(asKnownAt: number | undefined, alias?:
   };
 }
 
-/** A page whose entries are built once, as objects and as the JSON a JSON answer passes through. */
+/**
+ * A page as the JSON of its entries (what a JSON answer passes through), the entries as objects made from it only
+ * if asked for (exports, tests): most entries of a page come from the entry cache as text.
+ */
 class BuiltTimelinePage implements TimelinePage {
-  readonly itemsJson: readonly string[];
+  private entries?: TimelineEntry[];
 
   constructor(
-    readonly items: TimelineEntry[],
+    readonly itemsJson: readonly string[],
     readonly contents: AnyContent[],
     readonly next: TimelinePage['next'],
+    built?: TimelineEntry[],
   ) {
-    this.itemsJson = items.map(entryJson);
+    this.entries = built;
+  }
+
+  get items(): TimelineEntry[] {
+    return (this.entries ??= this.itemsJson.map((json) => JSON.parse(json) as TimelineEntry));
   }
 }
+
+/** Characters of entry JSON kept between requests (~16 MB of text: tens of thousands of entries). */
+const ENTRY_CACHE_CHARS = 16 * 1024 * 1024;
 
 const VERSION_COLUMNS = [
   'vid',
@@ -81,7 +93,7 @@ function entryOf(row: StoredVersion, content: AnyContent): TimelineEntry {
   );
 }
 
-const EMPTY_PAGE = new BuiltTimelinePage([], [], null);
+const EMPTY_PAGE = new BuiltTimelinePage([], [], null, []);
 
 /** Timeline order: the start of the occurred date, then the position. */
 function sortTimeline<Row extends Pick<PageRow, 'occurred_start' | 'position'>>(rows: Row[], order: 'asc' | 'desc'): Row[] {
@@ -102,10 +114,17 @@ function filterOf(query: TimelineQuery): TimelineFilter | undefined {
 
 /** The ReadStore port over Kysely: the same queries on SQLite and PostgreSQL. */
 export class KyselyReadStore implements ReadStore {
+  private readonly entries = new EntryCache(ENTRY_CACHE_CHARS);
+
   constructor(
     private readonly db: ViewDb,
     private readonly dialect: ReadDialect,
   ) {}
+
+  /** The views now are of another log (or may be): entries cached by vid are forgotten. */
+  viewsReplaced(): void {
+    this.entries.clear();
+  }
 
   /**
    * The hot path: SQL written out (no query builder). A read with a choice of drivers (a relation, a kind on a
@@ -115,31 +134,59 @@ export class KyselyReadStore implements ReadStore {
     const filter = filterOf(query);
     if (!filter) return EMPTY_PAGE;
     const { driver, counts } = await this.choose(query, filter);
-    let rows: PageRow[];
+    // SQLite reads the page's keys first, then only the versions whose entries are not cached (a lookup by rowid
+    // each, on the same connection); PostgreSQL (a round trip per query) reads the rows whole in one.
+    const keysOnly = this.dialect === 'sqlite' && !query.withContent;
+    let rows: PageKey[];
     if (driver.type === 'words' && this.dialect === 'sqlite') {
       const fts = counts && ftsQuery(filter.words ?? [], counts);
       if (fts === undefined) return EMPTY_PAGE;
       rows = await this.searchInRowidOrder(query, filter, fts);
     } else {
       const rarest = driver.type === 'words' && counts ? rarestWord(filter.words ?? [], counts) : undefined;
-      rows = await this.raw<PageRow>(timelineSql(query, filter, driver, this.dialect, rarest ? { rarest } : {}));
+      rows = await this.raw<PageKey>(timelineSql(query, filter, driver, this.dialect, { ...(rarest ? { rarest } : {}), keysOnly }));
     }
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
-    const contents = page.map((row) => JSON.parse(row.content) as AnyContent);
     const last = page[page.length - 1];
-    return new BuiltTimelinePage(
-      page.map((row, index) => entryOf(row, contents[index]!)),
-      query.withContent ? contents : [],
-      more && last ? { start: last.occurred_start, position: Number(last.position) } : null,
-    );
+    const next = more && last ? { start: last.occurred_start, position: Number(last.position) } : null;
+    if (query.withContent) {
+      const full = page as PageRow[];
+      const contents = full.map((row) => JSON.parse(row.content) as AnyContent);
+      const items = full.map((row, index) => entryOf(row, contents[index]!));
+      return new BuiltTimelinePage(items.map(entryJson), contents, next, items);
+    }
+    return new BuiltTimelinePage(await this.entriesJson(page, keysOnly), [], next);
+  }
+
+  /**
+   * The entries of the page's versions as JSON: from the cache, or built from the versions' rows (then cached).
+   * `keysOnly`: the page holds keys, the rows of versions not cached are read here; otherwise it holds whole rows.
+   */
+  private async entriesJson(page: readonly PageKey[], keysOnly: boolean): Promise<string[]> {
+    const json = page.map((key) => this.entries.get(Number(key.vid), key.development_id));
+    let rows: ReadonlyMap<number, PageRow> | undefined;
+    const missing = page.filter((_key, index) => json[index] === undefined);
+    if (missing.length > 0 && keysOnly) {
+      const read = await this.raw<PageRow>(versionsSql(missing.map((key) => Number(key.vid))));
+      rows = new Map(read.map((row) => [Number(row.vid), row]));
+    }
+    return page.map((key, index) => {
+      const cached = json[index];
+      if (cached !== undefined) return cached;
+      // Not keys only: the key is the whole row.
+      const row = rows?.get(Number(key.vid)) ?? (key as PageRow);
+      const text = entryJson(entryOf(row, JSON.parse(row.content) as AnyContent));
+      this.entries.offer(Number(key.vid), key.development_id, text);
+      return text;
+    });
   }
 
   /**
    * SQLite's full-text driver: the first `limit + 1` matches in rowid order (day by day), then the rest of the
    * last one's day, sorted together in timeline order; rows after that day cannot come before any of these.
    */
-  private async searchInRowidOrder(query: TimelineQuery, filter: TimelineFilter, fts: string): Promise<PageRow[]> {
+  private async searchInRowidOrder(query: TimelineQuery, filter: TimelineFilter, fts: string): Promise<PageKey[]> {
     const first = await this.raw<SearchRow>(timelineSql(query, filter, { type: 'words' }, 'sqlite', { fts }));
     const last = first[first.length - 1];
     let matches = first;
@@ -148,8 +195,8 @@ export class KyselyReadStore implements ReadStore {
       matches = [...first, ...(await this.raw<SearchRow>(timelineSql(query, filter, { type: 'words' }, 'sqlite', { fts, range })))];
     }
     const page = sortTimeline(matches, query.order).slice(0, query.limit + 1);
-    if (page.length === 0) return [];
-    const rows = new Map((await this.raw<PageRow & { vid: number }>(versionsSql(page.map((m) => m.vid)))).map((row) => [row.vid, row]));
+    if (page.length === 0 || !query.withContent) return page;
+    const rows = new Map((await this.raw<PageRow>(versionsSql(page.map((m) => m.vid)))).map((row) => [Number(row.vid), row]));
     return page.map((match) => rows.get(match.vid)!);
   }
 

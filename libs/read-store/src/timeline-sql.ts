@@ -4,24 +4,29 @@ import type { Driver, TimelineFilter } from './timeline-plan';
 import { dayNumber, SEARCH_VID_BITS } from './view-schema';
 
 /** The version columns a page needs to build its entries (timeline-entry.ts). */
-const PAGE_COLUMNS = 'v.development_id, v.kind, v.content, v.corrected, v.retracted, v.recorded_at, v.occurred_start, v.position';
+const PAGE_COLUMNS = 'v.vid, v.development_id, v.kind, v.content, v.corrected, v.retracted, v.recorded_at, v.occurred_start, v.position';
+/** What places a version on a page, and names it for the entry cache (entry-cache.ts): no content. */
+const KEY_COLUMNS = 'v.vid, v.development_id, v.occurred_start, v.position';
 
-export interface PageRow {
+/** A version on a page: where it sorts, and which entry it has. */
+export interface PageKey {
+  vid: number;
   development_id: string;
+  occurred_start: string;
+  position: number | string;
+}
+
+export interface PageRow extends PageKey {
   kind: string;
   content: string;
   corrected: number;
   retracted: number;
   recorded_at: string;
-  occurred_start: string;
-  position: number | string;
 }
 
 /** A match of SQLite's full-text driver: where it is in the index (day, vid) and in the timeline. */
-export interface SearchRow {
+export interface SearchRow extends PageKey {
   day: number;
-  vid: number;
-  occurred_start: string;
   position: number;
 }
 
@@ -58,7 +63,7 @@ export function timelineSql(
   filter: TimelineFilter,
   driver: Driver,
   dialect: ReadDialect,
-  search: { fts?: string; range?: SearchRange; rarest?: string } = {},
+  search: { fts?: string; range?: SearchRange; rarest?: string; keysOnly?: boolean } = {},
 ): Sql {
   const parameters: unknown[] = [];
   const p = (value: unknown) => {
@@ -77,7 +82,7 @@ export function timelineSql(
     const where: string[] = [];
     let from: string;
     let prefix = '';
-    let columns = PAGE_COLUMNS;
+    let columns = search.keysOnly ? KEY_COLUMNS : PAGE_COLUMNS;
     switch (driver.type) {
       case 'key':
         from = 'dev_timeline t0 JOIN dev_versions v ON v.vid = t0.vid';
@@ -96,7 +101,7 @@ export function timelineSql(
           // CROSS JOIN fixes the order: the index's matches first, then each one's version by rowid.
           from = `dev_versions_fts(${p(search.fts)}) f CROSS JOIN dev_versions v`;
           // Keys only: a day can hold hundreds of matches, the page needs the content of `limit` of them.
-          columns = `f.rowid >> ${SEARCH_VID_BITS} AS day, v.vid AS vid, v.occurred_start, v.position`;
+          columns = `f.rowid >> ${SEARCH_VID_BITS} AS day, ${KEY_COLUMNS}`;
           where.push(`v.vid = (f.rowid & ${VID_MASK})`, ...rowidBounds(query, p, search.range));
         } else {
           // MATERIALIZED: the GIN index gives the matches, whatever the planner guesses of the words' frequency.
@@ -181,10 +186,10 @@ function rowidBounds(query: TimelineQuery, p: (value: unknown) => string, range:
   return bounds;
 }
 
-/** The page rows of the given versions (SQLite's full-text driver found them), in no particular order. */
+/** The page rows of the given versions (found by their keys), in no particular order. */
 export function versionsSql(vids: readonly number[]): Sql {
   return {
-    text: `SELECT ${PAGE_COLUMNS}, v.vid FROM dev_versions v WHERE v.vid IN (${vids.map(() => '?').join(', ')})`,
+    text: `SELECT ${PAGE_COLUMNS} FROM dev_versions v WHERE v.vid IN (${vids.map(() => '?').join(', ')})`,
     parameters: [...vids],
   };
 }

@@ -63,7 +63,16 @@ export class PersistenceModule {
           },
           inject: [Projections],
         },
-        { provide: READ_STORE, useFactory: (read: ReadDatabase) => new KyselyReadStore(read.db, read.dialect), inject: [READ_DATABASE] },
+        {
+          provide: READ_STORE,
+          useFactory: (read: ReadDatabase, projections: Projections) => {
+            const store = new KyselyReadStore(read.db, read.dialect);
+            // A new generation may be of another log (views rebuilt for a replaced events.db): no entry is kept.
+            projections.onViewsSwapped(() => store.viewsReplaced());
+            return store;
+          },
+          inject: [READ_DATABASE, Projections],
+        },
         { provide: PROJECTION_PROGRESS, useExisting: Projections },
         // Embedders that asked for the runner by its class (the benchmarks' server) get the proxy: same surface.
         { provide: ProjectionRunner, useExisting: Projections },
