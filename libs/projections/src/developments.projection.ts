@@ -22,7 +22,7 @@ import {
   type TableNames,
   type ViewDb,
 } from '@annals/read-store';
-import { recordedMs, type Projection, type ViewTx } from './projection';
+import { Tally, recordedMs, type Projection, type ViewTx } from './projection';
 
 interface Current {
   state: DevelopmentState;
@@ -51,8 +51,7 @@ export const developmentsProjection: Projection = {
     const timeline: DevTimelineRow[] = [];
     const history: DevHistoryRow[] = [];
     const closes: Array<{ row: Current['row']; at: number }> = [];
-    const counts = view.deferredCounts ?? new Map<string, number>();
-    const count = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
+    const counts = view.deferredCounts ?? new Tally();
 
     for (const event of events) {
       if (!isDomainEvent(event) || event.type === ORGANIZATION_REGISTERED) continue;
@@ -70,11 +69,11 @@ export const developmentsProjection: Projection = {
       const rows = timelineRows(state, row);
       versions.push(row);
       timeline.push(...rows);
-      history.push(historyRow(event, state));
-      count('v');
-      count(`k:${row.kind}`);
-      for (const { timeline_key } of rows) count(`t:${timeline_key}`);
-      for (const token of row.search_doc.split(' ')) if (token) count(`w:${token}`);
+      history.push(historyRow(event, state, row.content));
+      counts.add('v', '');
+      counts.add('k:', row.kind);
+      for (const { timeline_key } of rows) counts.add('t:', timeline_key);
+      for (const token of row.search_doc.split(' ')) if (token) counts.add('w:', token);
       current.set(developmentId, { state, row, stored: false });
     }
 
@@ -103,8 +102,8 @@ export const developmentsProjection: Projection = {
 const MAX_DEFERRED_COUNTS = 200_000;
 
 /** Adds a batch's counts: one upsert per name and batch, not per row. */
-async function addCounts(tx: ViewDb, t: TableNames, counts: Map<string, number>): Promise<void> {
-  const rows = [...counts].map(([name, n]) => ({ name, n }));
+async function addCounts(tx: ViewDb, t: TableNames, counts: Tally): Promise<void> {
+  const rows = [...counts.entries()].map(([name, n]) => ({ name, n }));
   for (let i = 0; i < rows.length; i += 5000)
     await tx
       .insertInto(t.dev_counts)
@@ -117,10 +116,12 @@ async function addCounts(tx: ViewDb, t: TableNames, counts: Map<string, number>)
  * The event as history shows it. A creation's data is the development id and the content of the version it
  * wrote: when that is exactly so (the same JSON), it is left out and read from the version (`vid` = position).
  */
-function historyRow(event: RecordedEvent, state: DevelopmentState): DevHistoryRow {
+function historyRow(event: RecordedEvent, state: DevelopmentState, contentJson: string): DevHistoryRow {
   const ms = recordedMs(event);
   const data = JSON.stringify(event.data);
-  const derivable = kindOfCreationEvent(event.type) && data === JSON.stringify({ developmentId: state.developmentId, ...state.content });
+  // `JSON.stringify({ developmentId, ...content })`, from the content's JSON the version row holds already.
+  const asDerived = `{"developmentId":${JSON.stringify(state.developmentId)}${contentJson === '{}' ? '}' : `,${contentJson.slice(1)}`}`;
+  const derivable = kindOfCreationEvent(event.type) && data === asDerived;
   return {
     development_id: state.developmentId,
     position: Number(event.position),

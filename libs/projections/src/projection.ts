@@ -16,7 +16,38 @@ export interface ViewTx {
    * While a rebuild or a verify loads its first pass (nothing reads the tables yet): counters a projection sums in
    * memory from batch to batch instead of upserting them in each, written once by its `finishLoad`.
    */
-  readonly deferredCounts?: Map<string, number>;
+  readonly deferredCounts?: Tally;
+}
+
+/**
+ * Counters by name, kept in groups by the name's prefix (`w:` + a word): counting a word never builds its name,
+ * which is what a load counting every word of every version would spend most on.
+ */
+export class Tally {
+  private readonly groups = new Map<string, Map<string, number>>();
+  private count = 0;
+
+  add(prefix: string, key: string): void {
+    let group = this.groups.get(prefix);
+    if (!group) this.groups.set(prefix, (group = new Map<string, number>()));
+    const n = group.get(key);
+    if (n === undefined) this.count++;
+    group.set(key, (n ?? 0) + 1);
+  }
+
+  /** Distinct names counted. */
+  get size(): number {
+    return this.count;
+  }
+
+  *entries(): IterableIterator<[name: string, n: number]> {
+    for (const [prefix, group] of this.groups) for (const [key, n] of group) yield [prefix + key, n];
+  }
+
+  clear(): void {
+    this.groups.clear();
+    this.count = 0;
+  }
 }
 
 /** The handle a projection writes a batch through, inside `tx`, to the physical tables `tables`. */
@@ -24,7 +55,7 @@ export function viewTx(
   read: ReadDatabase,
   tx: ViewDb,
   tables: TableNames,
-  load?: { readonly deferredCounts?: Map<string, number> },
+  load?: { readonly deferredCounts?: Tally },
 ): ViewTx {
   return {
     db: tx,

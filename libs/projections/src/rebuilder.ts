@@ -3,7 +3,7 @@ import type { EventStore, RecordedEvent } from '@annals/application';
 import { LIVE_TABLES, createViewTable, digestTables, dropTable, scanDigest, type ReadDatabase } from '@annals/read-store';
 import { forgetLogIdentity, saveCheckpoint, saveLogIdentity, type LogPoint } from './checkpoints';
 import { viewTx } from './live-processor';
-import type { Projection } from './projection';
+import { Tally, type Projection } from './projection';
 import { rebuildTarget, type RebuildTarget } from './rebuild-targets';
 import { withLocks, yieldToEventLoop, type Runtime, type RunnerLogger } from './runtime';
 
@@ -58,7 +58,7 @@ export class Rebuilder {
     let reached: Reached = { last: { position: 0n, eventId: null } };
     try {
       await target.prepare(tables);
-      reached = await this.project(target, projections, reached, check, { deferredCounts: new Map() });
+      reached = await this.project(target, projections, reached, check, { deferredCounts: new Tally() });
       await target.afterLoad(tables);
       await withLocks(runtimes, async () => {
         reached = await this.project(target, projections, reached, check);
@@ -89,7 +89,7 @@ export class Rebuilder {
     projections: readonly Projection[],
     from: Reached,
     check: () => void = () => undefined,
-    load: { readonly deferredCounts?: Map<string, number> } = {},
+    load: { readonly deferredCounts?: Tally } = {},
   ): Promise<Reached> {
     let last = from.last;
     let first = from.first;
@@ -144,7 +144,7 @@ export class Rebuilder {
           runtimes.map((runtime) => runtime.projection),
           { last: { position: 0n, eventId: null } },
           undefined,
-          { deferredCounts: new Map() },
+          { deferredCounts: new Tally() },
         );
         await target.afterLoad(tables);
         const results: VerifyResult[] = [];

@@ -116,7 +116,12 @@ export async function createViewTable(
   options: { dialect: ReadDialect; indexes?: 'all' | 'build' },
 ): Promise<void> {
   const search = searchIndexOf(physical);
-  if (search && options.dialect === 'sqlite') await sql.raw(`CREATE VIRTUAL TABLE IF NOT EXISTS ${search} USING ${FTS5}`).execute(db);
+  if (search && options.dialect === 'sqlite') {
+    await sql.raw(`CREATE VIRTUAL TABLE IF NOT EXISTS ${search} USING ${FTS5}`).execute(db);
+    // A bulk load (`build`: the other indexes come after it) merges nothing while it loads: every batch leaves a
+    // segment, and `createViewIndexes(…, 'rest')` merges them all in one pass instead of level by level.
+    if (options.indexes === 'build') await setSearchMerging(db, search, LOAD_MERGING);
+  }
   if (await tableExists(db, physical)) return;
   const columns = COLUMNS[table]
     .replace(ID, idColumn(options.dialect))
@@ -197,8 +202,19 @@ export async function createViewIndexes(
   }
   const search = searchIndexOf(physical);
   // A bulk load leaves the FTS5 index in many segments; merged into one, a query reads each word's doc ids once.
-  if (search && dialect === 'sqlite' && which !== 'build')
+  if (search && dialect === 'sqlite' && which !== 'build') {
     await sql.raw(`INSERT INTO ${search} (${search}) VALUES ('optimize')`).execute(db);
+    await setSearchMerging(db, search, LIVE_MERGING);
+  }
+}
+
+/** FTS5's merge settings: SQLite's defaults while live; while loading, none (a last-resort merge past 10,000 segments). */
+const LIVE_MERGING = { automerge: 4, crisismerge: 16 };
+const LOAD_MERGING = { automerge: 0, crisismerge: 10_000 };
+
+async function setSearchMerging(db: ViewDb, search: string, merging: { automerge: number; crisismerge: number }): Promise<void> {
+  for (const [option, value] of Object.entries(merging))
+    await sql.raw(`INSERT INTO ${search} (${search}, rank) VALUES ('${option}', ${value})`).execute(db);
 }
 
 export async function createCheckpointTable(db: ViewDb): Promise<void> {
