@@ -51,12 +51,7 @@ export class Tally {
 }
 
 /** The handle a projection writes a batch through, inside `tx`, to the physical tables `tables`. */
-export function viewTx(
-  read: ReadDatabase,
-  tx: ViewDb,
-  tables: TableNames,
-  load?: { readonly deferredCounts?: Tally },
-): ViewTx {
+export function viewTx(read: ReadDatabase, tx: ViewDb, tables: TableNames, load?: { readonly deferredCounts?: Tally }): ViewTx {
   return {
     db: tx,
     tables,

@@ -258,7 +258,8 @@ export function describeReadStoreContract(adapterName: string, open: () => Promi
     it(`[${adapterName}] finds rare and common words alike, in timeline order, page by page, each read the cheaper way`, async () => {
       const rows: Array<[string, string?, string[]?]> = [];
       for (let i = 0; i < 150; i++)
-        rows.push([`Meeting ${i}`, `talks ${i % 3 === 0 ? 'about grain' : 'on trade'}${i === 40 || i === 97 ? ' and saffron' : ''}`]);
+        // `tok…`: a prefix of 70 index terms, more than the planner lists: it is checked on matches, not looked up.
+        rows.push([`Meeting ${i}`, `talks ${i % 3 === 0 ? 'about grain' : 'on trade'}${i === 40 || i === 97 ? ' and saffron' : ''} tok${i % 70}`]);
       const ids = await meetings(rows);
       // Corrected versions are written later than their neighbours of the same day: timeline order is not log order.
       for (const i of [3, 87, 31])
@@ -293,6 +294,9 @@ export function describeReadStoreContract(adapterName: string, open: () => Promi
         ['saffron talks', (i) => i === 40 || i === 97],
         ['grain saffron', () => false],
         ['tra', (i) => i % 3 !== 0],
+        ['saffron tok', (i) => i === 40 || i === 97],
+        ['tok grain', (i) => i % 3 === 0],
+        ['tok1 grain', (i) => i % 3 === 0 && String(i % 70).startsWith('1')],
       ];
       for (const [text, match] of cases)
         for (const limit of [2, 3, 7, 50]) {
@@ -302,6 +306,7 @@ export function describeReadStoreContract(adapterName: string, open: () => Promi
       const plan = (text: string) => views.plan(timeline({ type: 'search', text }));
       expect(await plan('saffron')).toEqual({ type: 'words' });
       expect(await plan('talks')).toEqual({ type: 'versions' });
+      expect(await plan('saffron tok')).toEqual({ type: 'words' });
     });
 
     it(`[${adapterName}] starts a relation from the rarer country whichever is named first, and a rare kind from the kind`, async () => {

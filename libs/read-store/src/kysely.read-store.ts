@@ -18,6 +18,7 @@ import {
   countsSql,
   ftsQuery,
   rarestWord,
+  splitWords,
   readCounts,
   timelineKeys,
   type Counts,
@@ -139,9 +140,10 @@ export class KyselyReadStore implements ReadStore {
     const keysOnly = this.dialect === 'sqlite' && !query.withContent;
     let rows: PageKey[];
     if (driver.type === 'words' && this.dialect === 'sqlite') {
-      const fts = counts && ftsQuery(filter.words ?? [], counts);
-      if (fts === undefined) return EMPTY_PAGE;
-      rows = await this.searchInRowidOrder(query, filter, fts);
+      const split = counts && splitWords(filter.words ?? [], counts);
+      const fts = split && ftsQuery(split.indexed, counts);
+      if (!split || fts === undefined) return EMPTY_PAGE;
+      rows = await this.searchInRowidOrder(query, filter, fts, split.checked.length > 0);
     } else {
       const rarest = driver.type === 'words' && counts ? rarestWord(filter.words ?? [], counts) : undefined;
       rows = await this.raw<PageKey>(timelineSql(query, filter, driver, this.dialect, { ...(rarest ? { rarest } : {}), keysOnly }));
@@ -186,13 +188,16 @@ export class KyselyReadStore implements ReadStore {
    * SQLite's full-text driver: the first `limit + 1` matches in rowid order (day by day), then the rest of the
    * last one's day, sorted together in timeline order; rows after that day cannot come before any of these.
    */
-  private async searchInRowidOrder(query: TimelineQuery, filter: TimelineFilter, fts: string): Promise<PageKey[]> {
-    const first = await this.raw<SearchRow>(timelineSql(query, filter, { type: 'words' }, 'sqlite', { fts }));
+  private async searchInRowidOrder(query: TimelineQuery, filter: TimelineFilter, fts: string, checkWords: boolean): Promise<PageKey[]> {
+    const first = await this.raw<SearchRow>(timelineSql(query, filter, { type: 'words' }, 'sqlite', { fts, checkWords }));
     const last = first[first.length - 1];
     let matches = first;
     if (last && first.length > query.limit) {
       const range = { after: { day: last.day, vid: last.vid } };
-      matches = [...first, ...(await this.raw<SearchRow>(timelineSql(query, filter, { type: 'words' }, 'sqlite', { fts, range })))];
+      matches = [
+        ...first,
+        ...(await this.raw<SearchRow>(timelineSql(query, filter, { type: 'words' }, 'sqlite', { fts, range, checkWords }))),
+      ];
     }
     const page = sortTimeline(matches, query.order).slice(0, query.limit + 1);
     if (page.length === 0 || !query.withContent) return page;

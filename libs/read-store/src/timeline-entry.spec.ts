@@ -27,7 +27,10 @@ const CONTENTS: Array<[DevelopmentKind, AnyContent]> = [
       sources: [{ url: 'https://example.org/a', publisher: 'Example' }],
     },
   ],
-  ['summit', { occurredOn: '2024-07', endsOn: '2024-07-05', title: 'SCO summit', organization: 'SCO', host: 'KZ', location: { country: 'KZ' } }],
+  [
+    'summit',
+    { occurredOn: '2024-07', endsOn: '2024-07-05', title: 'SCO summit', organization: 'SCO', host: 'KZ', location: { country: 'KZ' } },
+  ],
   ['membership-approval', { occurredOn: '2023', title: 'Iran joins', organization: 'SCO', country: 'IR', status: 'member' }],
   ['membership-ending', { occurredOn: '2022-03-16', title: 'Russia leaves', organization: 'COE', country: 'RU', reason: 'expulsion' }],
   ['presidency-handover', { occurredOn: '2024-07-04', title: 'Chair to China', organization: 'SCO', from: 'KZ', to: 'CN' }],

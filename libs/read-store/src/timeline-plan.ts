@@ -122,6 +122,18 @@ export function ftsQuery(words: readonly string[], counts: Counts): string | und
   return parts.join(' AND ');
 }
 
+/**
+ * On SQLite, the words the full-text driver looks up and the words it checks on each match instead: a word FTS5
+ * streams (few index terms) is looked up; a word given as a prefix must be merged in full before the first match
+ * (a common prefix such as `to` holds most postings), so it is only checked, unless no word streams: then the
+ * rarest is looked up as a prefix and the others are checked.
+ */
+export function splitWords(words: readonly string[], counts: Counts): { indexed: string[]; checked: string[] } {
+  const listed = words.filter((word) => counts.terms.has(word));
+  const indexed = listed.length > 0 ? listed : [rarestWord(words, counts)!];
+  return { indexed, checked: words.filter((word) => !indexed.includes(word)) };
+}
+
 /** The word with the fewest matches, by the counts. */
 export function rarestWord(words: readonly string[], counts: Counts): string | undefined {
   const matches = (word: string) => counts.n.get(`w:${word}`) ?? 0;
@@ -150,8 +162,12 @@ export function chooseDriver(filter: TimelineFilter, counts: Counts, limit: numb
     if (driver.type === 'words') {
       const matches = Math.min(...words.map((word) => count(`w:${word}`)));
       if (dialect === 'postgres') return matches * cost.match;
-      const merged = words.filter((word) => !counts.terms.has(word)).reduce((sum, word) => sum + count(`w:${word}`), 0);
-      return merged * cost.posting + Math.min(matches, (limit + 1) / Math.max(pass, 1e-9)) * cost.match + cost.dayRest;
+      const { indexed, checked } = splitWords(words, counts);
+      const found = Math.min(...indexed.map((word) => count(`w:${word}`)));
+      const merged = indexed.filter((word) => !counts.terms.has(word)).reduce((sum, word) => sum + count(`w:${word}`), 0);
+      for (const word of checked) pass *= share(count(`w:${word}`));
+      const perMatch = cost.match + (checked.length > 0 ? cost.words : 0);
+      return merged * cost.posting + Math.min(found, (limit + 1) / Math.max(pass, 1e-9)) * perMatch + cost.dayRest;
     }
     for (const word of words) pass *= share(count(`w:${word}`));
     const size = driver.type === 'key' ? count(`t:${driver.key}`) : driver.type === 'kinds' ? kindsSize : total;

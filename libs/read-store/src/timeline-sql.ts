@@ -49,7 +49,8 @@ const VID_MASK = 2 ** SEARCH_VID_BITS - 1;
  * - `kinds`: the kind index, one ordered range per kind, merged (`UNION ALL`, each branch limited);
  * - `versions`: the versions' own (occurred_start, position) index;
  * - `words`: on PostgreSQL the GIN-indexed tsvector's matches, joined to their versions and sorted; on SQLite
- *   the FTS5 index in rowid order (day, then vid: `searchRowid`), `fts` being its query (`ftsQuery`). Rowid
+ *   the FTS5 index in rowid order (day, then vid: `searchRowid`), `fts` being its query (`ftsQuery`) of the words
+ *   looked up (`splitWords`), `checkWords` when others are checked on each match instead. Rowid
  *   order is timeline order but within a day, so SQLite's page is two steps: the first `limit + 1` matches in
  *   rowid order, then (`range`) the rest of the last one's day; the store sorts the two together and reads
  *   the page's versions (`versionsSql`).
@@ -63,7 +64,7 @@ export function timelineSql(
   filter: TimelineFilter,
   driver: Driver,
   dialect: ReadDialect,
-  search: { fts?: string; range?: SearchRange; rarest?: string; keysOnly?: boolean } = {},
+  search: { fts?: string; range?: SearchRange; rarest?: string; keysOnly?: boolean; checkWords?: boolean } = {},
 ): Sql {
   const parameters: unknown[] = [];
   const p = (value: unknown) => {
@@ -138,7 +139,8 @@ export function timelineSql(
       where.push(`(${o}.occurred_start ${op} ${p(start)} OR (${o}.occurred_start = ${p(start)} AND ${o}.position ${op} ${p(position)}))`);
     }
     // Last: the dearest check runs only on rows that passed the others.
-    if (words.length > 0 && (driver.type !== 'words' || (dialect === 'postgres' && search.rarest !== undefined && words.length > 1)))
+    const wordsLeftOut = dialect === 'postgres' ? search.rarest !== undefined && words.length > 1 : search.checkWords === true;
+    if (words.length > 0 && (driver.type !== 'words' || wordsLeftOut))
       where.push(
         dialect === 'sqlite'
           ? `annals_words(json_extract(v.content, '$.title'), json_extract(v.content, '$.summary'), json_extract(v.content, '$.tags'), ${p(words.join(' '))})`

@@ -50,7 +50,9 @@ export const ZERO = new Uint8Array(16);
  * speed on every row, so bigints (from connections reading safe integers) are converted only when a row has one.
  */
 export const rowHash = (columns: readonly unknown[]): Buffer => {
-  const plain = columns.some((value) => typeof value === 'bigint') ? columns.map((value) => (typeof value === 'bigint' ? Number(value) : value)) : columns;
+  const plain = columns.some((value) => typeof value === 'bigint')
+    ? columns.map((value) => (typeof value === 'bigint' ? Number(value) : value))
+    : columns;
   return hash('md5', JSON.stringify(plain), 'buffer');
 };
 

@@ -129,7 +129,11 @@ export async function createViewTable(
     .replace(BINARY, binaryCollation(options.dialect));
   const clustered = options.dialect === 'sqlite' ? SQLITE_CLUSTERED[table] : undefined;
   await sql
-    .raw(clustered ? `CREATE TABLE ${physical} (${columns}, PRIMARY KEY (${clustered})) WITHOUT ROWID` : `CREATE TABLE ${physical} (${columns})`)
+    .raw(
+      clustered
+        ? `CREATE TABLE ${physical} (${columns}, PRIMARY KEY (${clustered})) WITHOUT ROWID`
+        : `CREATE TABLE ${physical} (${columns})`,
+    )
     .execute(db);
   await createViewIndexes(db, table, physical, indexTag, options.indexes ?? 'all');
 }

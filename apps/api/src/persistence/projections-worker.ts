@@ -164,7 +164,9 @@ export class ProjectionsWorker extends Projections {
     const states = this.state.projections;
     if (!this.views || states.length === 0) return this.call('statuses');
     const asked = new Set([...this.rebuildAsked.values()].flat());
-    const current = states.map((state) => (asked.has(state.name) && state.status === 'running' ? { ...state, status: 'rebuilding' as const } : state));
+    const current = states.map((state) =>
+      asked.has(state.name) && state.status === 'running' ? { ...state, status: 'rebuilding' as const } : state,
+    );
     return statusesFromViews(this.views.db, this.views.dialect, current, ALL_PROJECTIONS);
   }
 
