@@ -20,7 +20,7 @@ import {
 } from '@annals/application';
 import { CommitSignal, tailingSubscription } from '../tailing-subscription';
 import { compactMetadata, expandMetadata } from './compact-metadata';
-import { SqliteAppender, type AppendRefusal, type AppendRequest, type GroupOutcome } from './sqlite.appender';
+import { SqliteAppender, encodeGroup, eventToStore, type AppendRefusal, type AppendRequest, type GroupOutcome } from './sqlite.appender';
 import { openLogConnection } from './sqlite.connection';
 import { SqliteWriterThread } from './sqlite.writer-thread';
 import { checkpointWhenIdle } from './wal-checkpoint';
@@ -111,7 +111,7 @@ export class SqliteEventStore implements EventStore {
       const request: AppendRequest = {
         stream,
         expectedRevision: options.expectedRevision,
-        events: events.map(({ eventId, type, data, metadata }) => ({ eventId, type, data: JSON.stringify(data), metadata })),
+        events: events.map(eventToStore),
       };
       this.queue.push({ request, resolve, reject, deadline: Date.now() + (this.options.busyTimeoutMs ?? 5000) });
       if (!this.flushScheduled) {
@@ -132,7 +132,7 @@ export class SqliteEventStore implements EventStore {
       for (const pending of batch) pending.reject(new Error('The event store is closed'));
       return;
     }
-    const requests = batch.map((pending) => pending.request);
+    const requests = encodeGroup(batch.map((pending) => pending.request));
     if (!this.writer) return this.settle(batch, this.appender!.commit(requests));
     this.committing = this.writer.commit(requests).then(
       (outcome) => this.settled(batch, outcome),

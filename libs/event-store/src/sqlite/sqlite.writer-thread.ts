@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { AppendRequest, GroupOutcome } from './sqlite.appender';
+import type { AppendGroup, GroupOutcome } from './sqlite.appender';
 
 /** What the writer thread opens. */
 export interface WriterData {
@@ -9,7 +9,7 @@ export interface WriterData {
   readonly synchronous?: 'full' | 'normal';
 }
 
-export type ToWriter = { readonly type: 'commit'; readonly batch: readonly AppendRequest[] } | { readonly type: 'close' };
+export type ToWriter = { readonly type: 'commit'; readonly group: AppendGroup } | { readonly type: 'close' };
 
 /** The compiled worker entry; from the TypeScript sources (jest), the built one (`npm run build`). */
 function writerFile(): string {
@@ -45,12 +45,12 @@ export class SqliteWriterThread {
     this.worker.on('exit', (code) => this.fail(new Error(`the event store's writer thread exited (code ${code})`)));
   }
 
-  commit(batch: readonly AppendRequest[]): Promise<GroupOutcome> {
+  commit(group: AppendGroup): Promise<GroupOutcome> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<GroupOutcome>((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       this.worker.ref();
-      this.worker.postMessage({ type: 'commit', batch } satisfies ToWriter);
+      this.worker.postMessage({ type: 'commit', group } satisfies ToWriter);
     });
   }
 

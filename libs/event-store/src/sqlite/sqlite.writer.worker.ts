@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { SqliteAppender, type AppendRequest, type GroupOutcome } from './sqlite.appender';
+import { SqliteAppender, type GroupOutcome } from './sqlite.appender';
 import { openLogConnection } from './sqlite.connection';
 import { checkpointWhenIdle } from './wal-checkpoint';
 import type { ToWriter, WriterData } from './sqlite.writer-thread';
@@ -21,6 +21,6 @@ port.on('message', (message: ToWriter) => {
     port.close();
     return;
   }
-  const outcome: GroupOutcome = appender.commit(message.batch satisfies readonly AppendRequest[]);
+  const outcome: GroupOutcome = appender.commit(message.group);
   port.postMessage(outcome);
 });
