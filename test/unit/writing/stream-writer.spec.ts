@@ -1,10 +1,4 @@
-import {
-  StreamWriter,
-  systemClock,
-  type EventStore,
-  type ReadStreamOptions,
-  type WritePlan,
-} from '@annals/application';
+import { StreamWriter, systemClock, type EventStore, type ReadStreamOptions, type WritePlan } from '@annals/application';
 import { DomainError, type DomainEvent, type EventLike } from '@annals/domain';
 import { InMemoryEventStore } from '@annals/event-store';
 

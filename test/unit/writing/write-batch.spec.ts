@@ -102,7 +102,7 @@ describe('WriteBatch (bulk import)', () => {
     expect(await record('a3', approval('SCO', 'IN', '2017-06-09'))).toMatchObject({ revision: 3, created: true });
   });
 
-  it("refuses a new development whose id turns out used with other content, and commits the others", async () => {
+  it('refuses a new development whose id turns out used with other content, and commits the others', async () => {
     const store = new ObservedStore();
     const { batch, add, record } = await importing(store);
     const answer = (await add('m1', meeting('Talks in Astana'))).answer;

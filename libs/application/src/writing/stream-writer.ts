@@ -174,7 +174,13 @@ export class StreamWriter {
   }
 
   /** Our own events, just appended at revisions up to `last`: evolved in without reading them back. */
-  private evolveOwn<S>(plan: WritePlan<S>, entry: StreamEntry<S>, decided: readonly DomainEvent[], events: readonly NewEvent[], last: bigint): void {
+  private evolveOwn<S>(
+    plan: WritePlan<S>,
+    entry: StreamEntry<S>,
+    decided: readonly DomainEvent[],
+    events: readonly NewEvent[],
+    last: bigint,
+  ): void {
     let revision = last - BigInt(events.length - 1);
     try {
       for (const [index, event] of events.entries()) {
