@@ -30,8 +30,8 @@ export interface ImportReport {
  * chunks: one group commit (one fsync) per chunk. A chunk commits (on the store's writer thread) while the next
  * one is decided; it stays small enough that a single write queued behind it waits a few milliseconds only.
  */
-const SLICE_MS = 8;
-const CHUNK_LINES = 250;
+const SLICE_MS = 4;
+const CHUNK_LINES = 100;
 const CHUNK_MS = 60;
 
 interface Decided {
@@ -71,14 +71,15 @@ export class NdjsonImport {
       sliceStarted = performance.now();
     };
     const settle = async () => {
-      const chunk = decided;
-      const committed = batch.commit().then(async () => {
-        for (const item of chunk) await this.count(report, item);
-      });
+      const [chunk, current] = [decided, batch];
       batch = this.writer.batch();
       decided = [];
+      // Appended only once the chunk before is in: a single write that arrived meanwhile commits before this chunk,
+      // so it waits for one chunk's commit at most.
       await committing;
-      committing = committed;
+      committing = current.commit().then(async () => {
+        for (const item of chunk) await this.count(report, item);
+      });
       await yieldTurn();
       chunkStarted = sliceStarted;
     };

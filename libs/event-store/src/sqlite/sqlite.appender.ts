@@ -21,10 +21,11 @@ export interface AppendRequest {
 }
 
 /**
- * A group of appends as columns of strings: what crosses to the writer thread (a structured clone of a few
- * arrays of strings costs a fraction of one of thousands of small objects).
+ * A group of appends as columns: what crosses to the writer thread. A structured clone of thousands of small
+ * objects costs the request thread more than the commit saves it; a few arrays cost little, and the JSON
+ * columns, the bulk of it, are one string each (JSON text never holds a raw U+0000, so it separates them).
  */
-export interface AppendGroup {
+export interface AppendGroup<Json = string> {
   /** Per append: its stream, expected revision and number of events. */
   readonly streams: string[];
   readonly expected: ExpectedRevision[];
@@ -32,13 +33,24 @@ export interface AppendGroup {
   /** Per event, the appends' events one after another. */
   readonly eventIds: string[];
   readonly types: string[];
-  readonly data: string[];
-  readonly metadata: string[];
+  readonly data: Json;
+  readonly metadata: Json;
   readonly recordedAt: Array<string | null>;
 }
 
+const SEPARATOR = '\u0000';
+
 export function encodeGroup(requests: readonly AppendRequest[]): AppendGroup {
-  const group: AppendGroup = { streams: [], expected: [], counts: [], eventIds: [], types: [], data: [], metadata: [], recordedAt: [] };
+  const group: AppendGroup<string[]> = {
+    streams: [],
+    expected: [],
+    counts: [],
+    eventIds: [],
+    types: [],
+    data: [],
+    metadata: [],
+    recordedAt: [],
+  };
   for (const request of requests) {
     group.streams.push(request.stream);
     group.expected.push(request.expectedRevision);
@@ -51,7 +63,7 @@ export function encodeGroup(requests: readonly AppendRequest[]): AppendGroup {
       group.recordedAt.push(event.recordedAt);
     }
   }
-  return group;
+  return { ...group, data: group.data.join(SEPARATOR), metadata: group.metadata.join(SEPARATOR) };
 }
 
 /** The stored form of an event, as a caller hands it to the store. */
@@ -73,7 +85,7 @@ export function eventToStore(event: {
 
 /** One append of a group: the range of its events in the group's columns. */
 interface Slice {
-  readonly group: AppendGroup;
+  readonly group: AppendGroup<string[]>;
   readonly index: number;
   readonly first: number;
 }
@@ -119,7 +131,7 @@ export class SqliteAppender {
       release: db.prepare('RELEASE append_one'),
       rollbackTo: db.prepare('ROLLBACK TO append_one'),
     };
-    this.appendAll = db.transaction((group: AppendGroup, outcomes: AppendOutcome[]) => {
+    this.appendAll = db.transaction((group: AppendGroup<string[]>, outcomes: AppendOutcome[]) => {
       // Read inside the write transaction: another process may have appended since our last group.
       const last = this.statements.lastRecordedAt.get()?.recorded_at;
       this.floor = last === undefined ? { text: '', ms: Number.NEGATIVE_INFINITY } : { text: last, ms: Date.parse(last) };
@@ -134,7 +146,7 @@ export class SqliteAppender {
   commit(group: AppendGroup): GroupOutcome {
     const outcomes: AppendOutcome[] = [];
     try {
-      this.appendAll.immediate(group, outcomes);
+      this.appendAll.immediate({ ...group, data: group.data.split(SEPARATOR), metadata: group.metadata.split(SEPARATOR) }, outcomes);
       return { committed: true, outcomes };
     } catch (error) {
       const code = codeOf(error);

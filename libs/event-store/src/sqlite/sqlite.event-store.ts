@@ -277,6 +277,8 @@ export class SqliteEventStore implements EventStore {
 
   /** Ready means writable: a locked file answers false, not a stale true. */
   ping(): Promise<boolean> {
+    // The writer thread's own commits hold the lock at times: asked there, they come before the ping, not against it.
+    if (this.writer) return this.writer.ping().catch(() => false);
     try {
       this.db.exec('BEGIN IMMEDIATE');
       this.db.exec('ROLLBACK');

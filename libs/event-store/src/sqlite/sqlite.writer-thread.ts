@@ -9,7 +9,10 @@ export interface WriterData {
   readonly synchronous?: 'full' | 'normal';
 }
 
-export type ToWriter = { readonly type: 'commit'; readonly group: AppendGroup } | { readonly type: 'close' };
+export type ToWriter = { readonly type: 'commit'; readonly group: AppendGroup } | { readonly type: 'ping' } | { readonly type: 'close' };
+/** The writer answers each commit and ping, in the order posted. */
+export type FromWriter =
+  { readonly type: 'committed'; readonly outcome: GroupOutcome } | { readonly type: 'pong'; readonly writable: boolean };
 
 /** The compiled worker entry; from the TypeScript sources (jest), the built one (`npm run build`). */
 function writerFile(): string {
@@ -30,27 +33,39 @@ const WRITER_HEAP_MB = 48;
  */
 export class SqliteWriterThread {
   private readonly worker: Worker;
-  private readonly waiting: Array<{ resolve: (outcome: GroupOutcome) => void; reject: (error: Error) => void }> = [];
+  private readonly waiting: Array<{ resolve: (reply: FromWriter) => void; reject: (error: Error) => void }> = [];
   private failure?: Error;
 
   constructor(data: WriterData) {
     this.worker = new Worker(writerFile(), { workerData: data, resourceLimits: { maxOldGenerationSizeMb: WRITER_HEAP_MB } });
     this.worker.unref();
-    this.worker.on('message', (outcome: GroupOutcome) => {
+    this.worker.on('message', (reply: FromWriter) => {
       const next = this.waiting.shift();
       if (this.waiting.length === 0) this.worker.unref();
-      next?.resolve(outcome);
+      next?.resolve(reply);
     });
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`the event store's writer thread exited (code ${code})`)));
   }
 
-  commit(group: AppendGroup): Promise<GroupOutcome> {
+  async commit(group: AppendGroup): Promise<GroupOutcome> {
+    const reply = await this.ask({ type: 'commit', group });
+    if (reply.type !== 'committed') throw new Error(`the writer thread answered a commit with ${reply.type}`);
+    return reply.outcome;
+  }
+
+  /** Whether the writer's connection can take the write lock (another process may hold it), after the groups posted. */
+  async ping(): Promise<boolean> {
+    const reply = await this.ask({ type: 'ping' });
+    return reply.type === 'pong' && reply.writable;
+  }
+
+  private ask(message: ToWriter): Promise<FromWriter> {
     if (this.failure) return Promise.reject(this.failure);
-    return new Promise<GroupOutcome>((resolve, reject) => {
+    return new Promise<FromWriter>((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       this.worker.ref();
-      this.worker.postMessage({ type: 'commit', group } satisfies ToWriter);
+      this.worker.postMessage(message);
     });
   }
 

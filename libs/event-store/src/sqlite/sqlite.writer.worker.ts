@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { SqliteAppender, type GroupOutcome } from './sqlite.appender';
+import { SqliteAppender } from './sqlite.appender';
 import { openLogConnection } from './sqlite.connection';
 import { checkpointWhenIdle } from './wal-checkpoint';
-import type { ToWriter, WriterData } from './sqlite.writer-thread';
+import type { FromWriter, ToWriter, WriterData } from './sqlite.writer-thread';
 
 /**
  * The log's writer thread: its own connection, on which every group commit runs (the inserts and the fsync), so
@@ -21,6 +21,16 @@ port.on('message', (message: ToWriter) => {
     port.close();
     return;
   }
-  const outcome: GroupOutcome = appender.commit(message.group);
-  port.postMessage(outcome);
+  if (message.type === 'ping') {
+    let writable = true;
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      db.exec('ROLLBACK');
+    } catch {
+      writable = false;
+    }
+    port.postMessage({ type: 'pong', writable } satisfies FromWriter);
+    return;
+  }
+  port.postMessage({ type: 'committed', outcome: appender.commit(message.group) } satisfies FromWriter);
 });
