@@ -44,7 +44,7 @@ interface Decided {
  * order. Also `correction`, `retraction` and `organization` lines, so a whole dataset fits in one file.
  *
  * Lines are decided one by one against the state the earlier lines made (the write batch keeps it), and
- * committed in chunks of a few hundred lines: one append per stream and one group commit per chunk, each chunk
+ * committed in chunks of up to a hundred lines: one append per stream and one group commit per chunk, each chunk
  * committing while the next is decided, so an import runs at the store's pace without holding up the requests of
  * others (they are served between slices of deciding, and a single write never waits for a chunk's decisions
  * unless it writes a stream the chunk holds). A line without `id` gets one derived from its content: importing
