@@ -73,6 +73,8 @@ export class SqliteWriterThread {
   async close(): Promise<void> {
     if (this.failure) return;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    // Held until the thread is gone: a process with nothing else to do would otherwise end before it (exit code 0).
+    this.worker.ref();
     this.worker.postMessage({ type: 'close' } satisfies ToWriter);
     await exited;
   }
