@@ -1,10 +1,4 @@
-import {
-  BatchAppendFailedError,
-  DuplicateEventIdError,
-  WrongExpectedRevisionError,
-  developmentStream,
-  organizationStream,
-} from '@annals/application';
+import { developmentStream, organizationStream } from '@annals/application';
 import type { Development } from '@annals/domain';
 import { ObservedStore, approval, context, meeting, writeSide } from './write-pipeline.support';
 
@@ -89,49 +83,83 @@ describe('WriteBatch (bulk import)', () => {
     expect(await twice).toEqual({ ...(await first), created: false });
   });
 
-  it('fails the commands of a stream another process wrote to meanwhile (BatchAppendFailedError), and commits the others', async () => {
+  it('judges again, alone and in order, the commands of a stream another process wrote to meanwhile, and commits the others', async () => {
     const store = new ObservedStore();
     const { batch, add, record } = await importing(store);
     const other = writeSide(store);
-    const mine = [
-      (await add('a1', approval('SCO', 'BY', '2024-07-04'))).answer,
-      (await add('a2', approval('SCO', 'IN', '2017-06-09'))).answer,
-    ];
+    const joins = (await add('a1', approval('SCO', 'BY', '2024-07-04'))).answer;
+    const clashes = (await add('a2', approval('SCO', 'PK', '2019-01-01'))).answer;
     const unaffected = (await add('b1', approval('BRICS', 'EG', '2024-01-01'))).answer;
     await other.record('t1', approval('SCO', 'PK', '2017-06-09'));
     await batch.commit();
-    for (const answer of mine) {
-      const failure = await answer.then(
-        () => undefined,
-        (error: unknown) => error,
-      );
-      expect(failure).toBeInstanceOf(BatchAppendFailedError);
-      expect(failure).toMatchObject({ stream: SCO });
-      expect((failure as BatchAppendFailedError).failure).toBeInstanceOf(WrongExpectedRevisionError);
-    }
+    // Against the stream as stored: BY's approval comes after the other process's, PK's is now a second one.
+    expect(await joins).toMatchObject({ developmentId: 'a1', revision: 2, created: true });
+    await expect(clashes).rejects.toMatchObject({ code: 'MEMBERSHIP_ALREADY_ACTIVE' });
     expect(await unaffected).toMatchObject({ developmentId: 'b1', created: true });
-    expect((await store.readStream(SCO)).map((event) => event.data.developmentId)).toEqual(['organization-SCO', 't1']);
-    // The batch's speculative state was dropped: judged again alone, the commands see the other process's event.
-    expect(await record('a1', approval('SCO', 'BY', '2024-07-04'))).toMatchObject({ revision: 2, created: true });
+    expect((await store.readStream(SCO)).map((event) => event.data.developmentId)).toEqual(['organization-SCO', 't1', 'a1']);
+    // The batch's speculative state was dropped: later writes see every stored event.
     await expect(record('t2', approval('SCO', 'PK', '2020-01-01'))).rejects.toMatchObject({ code: 'MEMBERSHIP_ALREADY_ACTIVE' });
+    expect(await record('a3', approval('SCO', 'IN', '2017-06-09'))).toMatchObject({ revision: 3, created: true });
   });
 
-  it("fails a new development's stream when its id turns out used with other content (DuplicateEventIdError)", async () => {
+  it('refuses a new development whose id turns out used with other content, and commits the others', async () => {
     const store = new ObservedStore();
     const { batch, add, record } = await importing(store);
     const answer = (await add('m1', meeting('Talks in Astana'))).answer;
     const unaffected = (await add('a1', approval('SCO', 'BY', '2024-07-04'))).answer;
     await writeSide(store).record('m1', meeting('Other talks'));
     await batch.commit();
-    const failure = await answer.then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-    expect(failure).toBeInstanceOf(BatchAppendFailedError);
-    expect((failure as BatchAppendFailedError).failure).toBeInstanceOf(DuplicateEventIdError);
-    expect(await unaffected).toMatchObject({ created: true });
     // Judged again alone, the recording is refused for what it is: the id holds another meeting.
+    await expect(answer).rejects.toMatchObject({ code: 'IDEMPOTENCY_CONFLICT' });
+    expect(await unaffected).toMatchObject({ created: true });
     await expect(record('m1', meeting('Talks in Astana'))).rejects.toMatchObject({ code: 'IDEMPOTENCY_CONFLICT' });
+  });
+
+  it('answers a line imported again (its stream presumed new holds these very events) as already recorded', async () => {
+    const store = new ObservedStore();
+    const first = await importing(store);
+    const talks = meeting('Talks in Astana');
+    const recorded = (await first.add('m1', talks)).answer;
+    await first.batch.commit();
+    // Another process (a fresh writer: nothing cached) imports the same line.
+    const other = writeSide(store);
+    const again = other.writer.batch();
+    const { answer } = await again.add(await other.planner.record({ developmentId: 'm1', development: talks, context, clientId: false }));
+    await again.commit();
+    expect(await answer).toEqual({ ...(await recorded), created: false });
+    expect(await store.readStream(developmentStream('m1'))).toHaveLength(1);
+  });
+
+  it('lets the next batch decide while it commits; on a stream of both, after the commit', async () => {
+    const { batch, add, writer, planner, store } = await importing();
+    const joined = (await add('a1', approval('SCO', 'BY', '2024-07-04'))).answer;
+    const committing = batch.commit();
+    const next = writer.batch();
+    const plan = (developmentId: string, development: Development) =>
+      planner.record({ developmentId, development, context, clientId: false });
+    const talks = (await next.add(await plan('m1', meeting('Talks in Astana')))).answer;
+    // Judged against the first batch's approval, once it is committed.
+    await expect(next.add(await plan('a2', approval('SCO', 'BY', '2024-09-01')))).rejects.toMatchObject({
+      code: 'MEMBERSHIP_ALREADY_ACTIVE',
+    });
+    const ends = (
+      await next.add(
+        await plan('e1', {
+          kind: 'membership-ending',
+          content: { occurredOn: '2025', title: 'BY leaves', organization: 'SCO', country: 'BY', reason: 'withdrawal' },
+        }),
+      )
+    ).answer;
+    await committing;
+    await next.commit();
+    expect(await joined).toMatchObject({ revision: 1, created: true });
+    expect(await ends).toMatchObject({ revision: 2, created: true });
+    expect(await talks).toMatchObject({ created: true });
+    expect(store.appends).toEqual([
+      { stream: SCO, events: 1, expectedRevision: 0n },
+      { stream: developmentStream('m1'), events: 1, expectedRevision: 'no-stream' },
+      { stream: SCO, events: 1, expectedRevision: 1n },
+    ]);
   });
 
   it('lets other writers of its streams wait for the commit, and keeps them from seeing its undecided state', async () => {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import {
-  BatchAppendFailedError,
   StreamWriter,
   WritePlanner,
   deterministicUuid,
@@ -28,18 +27,16 @@ export interface ImportReport {
 
 /**
  * Lines are decided in slices of a few milliseconds, with other requests served in between, and committed in
- * chunks: one group commit (one fsync) per chunk. A chunk stays small enough that its commit (its inserts and the
- * fsync, on this thread) holds other requests up for a few milliseconds only.
+ * chunks: one group commit (one fsync) per chunk. A chunk commits (on the store's writer thread) while the next
+ * one is decided; it stays small enough that a single write queued behind it waits a few milliseconds only.
  */
-const SLICE_MS = 8;
-const CHUNK_LINES = 250;
+const SLICE_MS = 4;
+const CHUNK_LINES = 100;
 const CHUNK_MS = 60;
 
 interface Decided {
   readonly line: number;
   readonly answer: Promise<WriteResult>;
-  /** The same line again, on its own: for a chunk whose append another process made fail. */
-  readonly alone: () => Promise<WriteResult>;
 }
 
 /**
@@ -47,10 +44,11 @@ interface Decided {
  * order. Also `correction`, `retraction` and `organization` lines, so a whole dataset fits in one file.
  *
  * Lines are decided one by one against the state the earlier lines made (the write batch keeps it), and
- * committed in chunks of a few hundred lines: one append per stream and one group commit per chunk, so an import
- * runs at the store's pace without holding up the requests of others (they are served between slices of
- * deciding, and a single write never waits for a chunk unless it writes a stream the chunk holds). A line without `id` gets one
- * derived from its content: importing the same file twice records nothing the second time.
+ * committed in chunks of up to a hundred lines: one append per stream and one group commit per chunk, each chunk
+ * committing while the next is decided, so an import runs at the store's pace without holding up the requests of
+ * others (they are served between slices of deciding, and a single write never waits for a chunk's decisions
+ * unless it writes a stream the chunk holds). A line without `id` gets one derived from its content: importing
+ * the same file twice records nothing the second time.
  */
 @Injectable()
 export class NdjsonImport {
@@ -64,6 +62,8 @@ export class NdjsonImport {
     const report: ImportReport = { accepted: 0, alreadyRecorded: 0, rejected: [], position: null };
     let batch = this.writer.batch();
     let decided: Decided[] = [];
+    /** The chunk committing while the next one is decided: at most one, so memory stays bounded. */
+    let committing: Promise<void> = Promise.resolve();
     let chunkStarted = performance.now();
     let sliceStarted = chunkStarted;
     const yieldTurn = async () => {
@@ -71,12 +71,21 @@ export class NdjsonImport {
       sliceStarted = performance.now();
     };
     const settle = async () => {
-      await batch.commit();
-      for (const item of decided) await this.count(report, item);
+      const [chunk, current] = [decided, batch];
       batch = this.writer.batch();
       decided = [];
+      // Appended only once the chunk before is in: a single write that arrived meanwhile commits before this chunk,
+      // so it waits for one chunk's commit at most.
+      await committing;
+      committing = current.commit().then(async () => {
+        for (const item of chunk) await this.count(report, item);
+      });
       await yieldTurn();
       chunkStarted = sliceStarted;
+    };
+    const settleAll = async () => {
+      await settle();
+      await committing;
     };
     let number = 0;
     try {
@@ -89,14 +98,13 @@ export class NdjsonImport {
           const parsed = parseLine(text);
           if (parsed.kind === 'organization') {
             // Later lines may name the new organization: everything before it is committed first.
-            await settle();
-            const register = () => this.organization(parsed.body, lineContext);
-            await this.count(report, { line: number, answer: register(), alone: register });
+            await settleAll();
+            await this.count(report, { line: number, answer: this.organization(parsed.body, lineContext) });
             continue;
           }
           const plan = await this.plan(parsed, lineContext);
           const { answer } = await batch.add(plan);
-          decided.push({ line: number, answer, alone: () => this.writer.execute(plan) });
+          decided.push({ line: number, answer });
         } catch (error) {
           reject(report, number, error);
         }
@@ -104,24 +112,22 @@ export class NdjsonImport {
         if (decided.length >= CHUNK_LINES || now - chunkStarted > CHUNK_MS) await settle();
         else if (now - sliceStarted > SLICE_MS) await yieldTurn();
       }
-      await settle();
+      await settleAll();
     } catch (error) {
       batch.abandon(error);
+      // The chunk already committing is let finish: its lines are recorded (or not) as they would be.
+      await committing.catch(() => undefined);
       throw error;
     }
+    // A chunk's refusals at its commit come after the next chunk's refusals at deciding: in line order again.
+    report.rejected.sort((a, b) => a.line - b.line);
     return report;
   }
 
-  /** Waits for a decided line's answer and counts it; a line whose chunk could not be appended is tried again alone. */
+  /** Waits for a decided line's answer and counts it. */
   private async count(report: ImportReport, item: Decided): Promise<void> {
     try {
-      let result: WriteResult;
-      try {
-        result = await item.answer;
-      } catch (error) {
-        if (!(error instanceof BatchAppendFailedError)) throw error;
-        result = await item.alone();
-      }
+      const result = await item.answer;
       if (result.created) report.accepted++;
       else report.alreadyRecorded++;
       // The highest position of the import: views that reached it include every line.

@@ -15,12 +15,22 @@ export const READ_DATABASE = Symbol('READ_DATABASE');
 /** The embedded store tells the projections worker of each commit (its own connection would only see it on a poll). */
 function announcingCommits(store: EventStore, committed: () => void): EventStore {
   if (!(store instanceof SqliteEventStore)) return store;
+  // The appends of one group commit are answered together (an import chunk: hundreds): one message for them all.
+  let announcing = false;
+  const announce = () => {
+    if (announcing) return;
+    announcing = true;
+    queueMicrotask(() => {
+      announcing = false;
+      committed();
+    });
+  };
   return new Proxy(store, {
     get(target, property, receiver) {
       if (property === 'append')
         return async (...args: Parameters<EventStore['append']>) => {
           const result = await target.append(...args);
-          committed();
+          announce();
           return result;
         };
       return Reflect.get(target, property, receiver) as unknown;

@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EventStore } from '@annals/application';
 import { CommitSignal, SqliteEventStore, tailingSubscription } from '@annals/event-store';
@@ -10,6 +12,22 @@ import { openEventStore, openReadDatabase } from './stores';
  * verifies never hold the main thread's event loop or the connection reads use (SQLite in WAL lets this thread
  * write views.db while the main thread reads it).
  */
+/**
+ * This thread runs a few steps of niceness behind the request thread and the log's writer: on a machine with few
+ * cores a busy runner (catching up after an import, rebuilding) would otherwise take a core's worth of time from
+ * the requests. The views fall behind a little more under load and catch up once it passes.
+ */
+function yieldToRequests(): void {
+  try {
+    // Linux: a thread is a task of its own, with its own niceness (/proc/thread-self names it).
+    const thread = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    setPriority(thread, Math.min(19, getPriority(thread) + 5));
+  } catch {
+    // Elsewhere the thread keeps the process's priority.
+  }
+}
+yieldToRequests();
+
 const port = parentPort!;
 const { config } = workerData as RunnerWorkerData;
 const post = (message: FromWorker) => port.postMessage(message);

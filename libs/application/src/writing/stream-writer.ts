@@ -84,43 +84,46 @@ export class StreamWriter {
 
   /** Runs the plan until an append succeeds or the domain refuses; one winner among racing writers. */
   execute<S>(plan: WritePlan<S>): Promise<WriteResult> {
-    return this.locks.run(plan.stream, async () => {
-      let presumeNew = plan.presumedNew === true;
-      for (let attempt = 1; ; attempt++) {
-        const entry = await this.catchUp(plan, presumeNew);
-        const done = plan.eventId === undefined ? undefined : entry.changes.get(plan.eventId);
-        if (done !== undefined) return this.original(plan, done, plan.kindOf(entry.state));
-        const decided = plan.decide(entry.state);
-        if (decided.length === 0) return this.original(plan, entry.creations.get(plan.developmentId), plan.kindOf(entry.state));
-        const kind = plan.kindOf(entry.state);
-        const events = decided.map((event, index) => this.toNewEvent(event, plan.context, index === 0 ? plan.eventId : undefined));
-        try {
-          const result = await this.store.append(plan.stream, events, { expectedRevision: entry.revision ?? 'no-stream' });
-          // A twin of this request (same deterministic ids) committed first: answer as its retry is answered.
-          if (result.replayed) {
-            presumeNew = false;
-            this.cache.delete(plan.stream);
-            continue;
-          }
-          this.evolveOwn(plan, entry, decided, events, result.revision);
-          return written(plan, kind, events, result);
-        } catch (error) {
-          if (error instanceof DuplicateEventIdError && !presumeNew) {
-            throw new DomainError('IDEMPOTENCY_CONFLICT', 'This id was already used for another development');
-          }
-          // A stream presumed new may hold the development already (a retry): read it, and decide again.
-          const presumedWrong = presumeNew && (error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError);
-          if (!(presumedWrong || error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
-          if (presumedWrong) {
-            this.cache.delete(plan.stream);
-            presumeNew = false;
-            continue;
-          }
-          // Another process appended: the next catch-up reads just that. Spread the retries a little.
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
+    return this.locks.run(plan.stream, () => this.attempt(plan, plan.presumedNew === true));
+  }
+
+  /** `execute` for a caller that holds the stream's lock. */
+  private async attempt<S>(plan: WritePlan<S>, presumedNew: boolean): Promise<WriteResult> {
+    let presumeNew = presumedNew;
+    for (let attempt = 1; ; attempt++) {
+      const entry = await this.catchUp(plan, presumeNew);
+      const done = plan.eventId === undefined ? undefined : entry.changes.get(plan.eventId);
+      if (done !== undefined) return this.original(plan, done, plan.kindOf(entry.state));
+      const decided = plan.decide(entry.state);
+      if (decided.length === 0) return this.original(plan, entry.creations.get(plan.developmentId), plan.kindOf(entry.state));
+      const kind = plan.kindOf(entry.state);
+      const events = decided.map((event, index) => this.toNewEvent(event, plan.context, index === 0 ? plan.eventId : undefined));
+      try {
+        const result = await this.store.append(plan.stream, events, { expectedRevision: entry.revision ?? 'no-stream' });
+        // A twin of this request (same deterministic ids) committed first: answer as its retry is answered.
+        if (result.replayed) {
+          presumeNew = false;
+          this.cache.delete(plan.stream);
+          continue;
         }
+        this.evolveOwn(plan, entry, decided, events, result.revision);
+        return written(plan, kind, events, result);
+      } catch (error) {
+        if (error instanceof DuplicateEventIdError && !presumeNew) {
+          throw new DomainError('IDEMPOTENCY_CONFLICT', 'This id was already used for another development');
+        }
+        // A stream presumed new may hold the development already (a retry): read it, and decide again.
+        const presumedWrong = presumeNew && (error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError);
+        if (!(presumedWrong || error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
+        if (presumedWrong) {
+          this.cache.delete(plan.stream);
+          presumeNew = false;
+          continue;
+        }
+        // Another process appended: the next catch-up reads just that. Spread the retries a little.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
       }
-    });
+    }
   }
 
   /** A batch of commands decided in order and appended together (see WriteBatch). */
@@ -132,6 +135,7 @@ export class StreamWriter {
       evict: (stream) => this.cache.delete(stream),
       toNewEvent: (event, context, eventId) => this.toNewEvent(event, context, eventId),
       original: (plan, revision, kind) => this.original(plan, revision, kind),
+      executeHeld: (plan) => this.attempt(plan, false),
       noteCreations: (stream, events) => this.noteCreations(stream, events),
       append: (stream, events, expectedRevision) => this.store.append(stream, events, { expectedRevision }),
     };
@@ -170,7 +174,13 @@ export class StreamWriter {
   }
 
   /** Our own events, just appended at revisions up to `last`: evolved in without reading them back. */
-  private evolveOwn<S>(plan: WritePlan<S>, entry: StreamEntry<S>, decided: readonly DomainEvent[], events: readonly NewEvent[], last: bigint): void {
+  private evolveOwn<S>(
+    plan: WritePlan<S>,
+    entry: StreamEntry<S>,
+    decided: readonly DomainEvent[],
+    events: readonly NewEvent[],
+    last: bigint,
+  ): void {
     let revision = last - BigInt(events.length - 1);
     try {
       for (const [index, event] of events.entries()) {

@@ -3,28 +3,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventStore } from '@annals/application';
 import { describeEventStoreContract } from '../event-store.contract';
-import { SqliteEventStore } from './sqlite.event-store';
+import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite.event-store';
 
-describeEventStoreContract(
-  'sqlite',
-  async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'annals-contract-'));
-    const filename = join(dir, 'events.db');
-    let store: EventStore = new SqliteEventStore({ filename });
-    return {
-      get store() {
-        return store;
-      },
-      reopen: async () => {
-        await store.close();
-        store = new SqliteEventStore({ filename });
-        return store;
-      },
-      cleanup: async () => {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
-  { eventIdsUniqueAcrossStreams: true, restoresPositions: true },
-);
+// The service's writes run their group commits on a writer thread (the built one: `npm run build` first).
+for (const writer of ['inline', 'thread'] as const) {
+  describeEventStoreContract(
+    writer === 'inline' ? 'sqlite' : 'sqlite, writer thread',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'annals-contract-'));
+      const options: SqliteEventStoreOptions = { filename: join(dir, 'events.db'), writer };
+      let store: EventStore = new SqliteEventStore(options);
+      return {
+        get store() {
+          return store;
+        },
+        reopen: async () => {
+          await store.close();
+          store = new SqliteEventStore(options);
+          return store;
+        },
+        cleanup: async () => {
+          await store.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+    { eventIdsUniqueAcrossStreams: true, restoresPositions: true },
+  );
+}

@@ -1,9 +1,9 @@
 /*
- * The EventStore port on SQLite. Over 300 lines for a reason: the group commit, the idempotent-retry detection,
- * the recorded-time floor and the restore all work on the same prepared statements inside one transaction, and
- * splitting them would spread one transaction's rules over several files.
+ * The EventStore port on SQLite. Over 300 lines for a reason: the group commit's queue, its retries of a locked
+ * file, the restore and the reads share one connection and one set of prepared statements, and splitting them
+ * would spread one connection's rules over several files. The transaction itself is SqliteAppender's.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import {
   DuplicateEventIdError,
   StoreUnavailableError,
@@ -20,6 +20,9 @@ import {
 } from '@annals/application';
 import { CommitSignal, tailingSubscription } from '../tailing-subscription';
 import { compactMetadata, expandMetadata } from './compact-metadata';
+import { SqliteAppender, encodeGroup, eventToStore, type AppendRefusal, type AppendRequest, type GroupOutcome } from './sqlite.appender';
+import { openLogConnection } from './sqlite.connection';
+import { SqliteWriterThread } from './sqlite.writer-thread';
 import { checkpointWhenIdle } from './wal-checkpoint';
 
 export interface SqliteEventStoreOptions {
@@ -31,6 +34,12 @@ export interface SqliteEventStoreOptions {
   readonly busyTimeoutMs?: number;
   /** SQLite's page cache for this connection, MiB (its default is 16); a reader of the log in order needs little. */
   readonly cacheMb?: number;
+  /**
+   * Where group commits run: `inline` (default) on this connection, or `thread`: on a connection of their own in a
+   * writer thread, so the caller's event loop goes on while a commit's inserts and fsync run (the service's writes).
+   * Reads stay on this connection either way (WAL: readers never wait for the writer).
+   */
+  readonly writer?: 'inline' | 'thread';
 }
 
 interface EventRow {
@@ -45,33 +54,18 @@ interface EventRow {
 }
 
 interface PendingAppend {
-  readonly stream: string;
-  readonly events: readonly NewEvent[];
-  readonly expectedRevision: ExpectedRevision;
+  readonly request: AppendRequest;
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
   /** When a locked database stops being worth waiting for (epoch ms). */
   readonly deadline: number;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  position    INTEGER PRIMARY KEY AUTOINCREMENT,
-  stream      TEXT    NOT NULL,
-  revision    INTEGER NOT NULL,
-  event_id    TEXT    NOT NULL,
-  type        TEXT    NOT NULL,
-  data        TEXT    NOT NULL,
-  metadata    TEXT    NOT NULL,
-  recorded_at TEXT    NOT NULL,
-  UNIQUE (stream, revision),
-  UNIQUE (event_id)
-);`;
-
 /**
  * The embedded event store: one SQLite file in WAL mode with a single writer.
  * Appends that arrive in the same tick are group-committed in one transaction (one fsync), each caller answered
  * only after that commit, each stream's expected revision still checked on its own (a savepoint per append).
+ * With the writer thread, appends that arrive while a group commits form the next group.
  */
 export class SqliteEventStore implements EventStore {
   readonly eventIdsUniqueAcrossStreams = true;
@@ -79,72 +73,47 @@ export class SqliteEventStore implements EventStore {
   private readonly signal = new CommitSignal();
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
+  /** The group on the writer thread, while it commits. */
+  private committing?: Promise<void>;
   private readonly subscriptions = new Set<Subscription>();
   private readonly statements;
-  private readonly appendAll;
   private readonly restoreAll;
+  private readonly appender?: SqliteAppender;
+  private readonly writer?: SqliteWriterThread;
   private busyBackoffMs = 0;
   private readonly checkpointer;
-  /** The newest recorded instant in the log, as of the running flush: no append is stored before it. */
-  private floor = { text: '', ms: Number.NEGATIVE_INFINITY };
 
   constructor(private readonly options: SqliteEventStoreOptions) {
-    // A short synchronous busy wait only: longer waits happen asynchronously in retryLater().
-    this.db = new Database(options.filename, { timeout: 20 });
-    // 4 KiB pages (SQLite's default) although 16 KiB ones would store events ~10 % denser: an append dirties a
-    // leaf of each random-key index (stream, event id), and 16 KiB leaves made group commits ~1.5× slower.
-    this.db.pragma('journal_mode = WAL');
-    // The WAL is reused from its start after each checkpoint but never shrinks by itself: back to 4 MiB after one.
-    this.db.pragma('journal_size_limit = 4194304');
-    if (options.cacheMb !== undefined) this.db.pragma(`cache_size = -${Math.round(options.cacheMb * 1024)}`);
-    this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-    // Savepoint journals in memory: rolling back one append of a group commit must not cost a temp file.
-    this.db.pragma('temp_store = MEMORY');
-    this.db.defaultSafeIntegers(true);
-    this.db.exec(SCHEMA);
+    this.db = openLogConnection(options.filename, options);
     this.checkpointer = checkpointWhenIdle(() => this.db);
     this.statements = {
       lastRevision: this.db.prepare<[string], { revision: bigint | null }>('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
-      insert: this.db.prepare(
-        'INSERT INTO events (stream, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      byEventId: this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?'),
       readStream: this.db.prepare<[string, bigint, number], EventRow>(
         'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
       ),
       readAfter: this.db.prepare<[bigint, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       head: this.db.prepare<[], { position: bigint | null }>('SELECT max(position) AS position FROM events'),
       last: this.db.prepare<[], EventRow>('SELECT * FROM events ORDER BY position DESC LIMIT 1'),
-      lastRecordedAt: this.db.prepare<[], { recorded_at: string }>('SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1'),
       restore: this.db.prepare(
         'INSERT INTO events (position, stream, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      savepoint: this.db.prepare('SAVEPOINT append_one'),
-      release: this.db.prepare('RELEASE append_one'),
-      rollbackTo: this.db.prepare('ROLLBACK TO append_one'),
     };
     this.restoreAll = this.db.transaction((events: readonly RecordedEvent[]) => this.restoreRows(events));
-    this.appendAll = this.db.transaction(
-      (batch: PendingAppend[], outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }>) => {
-        // Read inside the write transaction: another process may have appended since our last flush.
-        const last = this.statements.lastRecordedAt.get()?.recorded_at;
-        this.floor = last === undefined ? { text: '', ms: Number.NEGATIVE_INFINITY } : { text: last, ms: Date.parse(last) };
-        for (const pending of batch) outcomes.push(this.appendOne(pending));
-      },
-    );
+    // An in-memory database is this connection's alone: no other thread could write it.
+    if (options.writer === 'thread' && options.filename !== ':memory:')
+      this.writer = new SqliteWriterThread({ filename: options.filename, synchronous: options.synchronous });
+    else this.appender = new SqliteAppender(this.db);
   }
 
   append(stream: string, events: readonly NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({
+      const request: AppendRequest = {
         stream,
-        events,
         expectedRevision: options.expectedRevision,
-        resolve,
-        reject,
-        deadline: Date.now() + (this.options.busyTimeoutMs ?? 5000),
-      });
+        events: events.map(eventToStore),
+      };
+      this.queue.push({ request, resolve, reject, deadline: Date.now() + (this.options.busyTimeoutMs ?? 5000) });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -152,9 +121,10 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  /** One transaction for every append queued since the last flush. */
+  /** One transaction for every append queued since the last group (on the writer thread: once it is free). */
   private flush(): void {
     this.flushScheduled = false;
+    if (this.committing) return;
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
@@ -162,22 +132,36 @@ export class SqliteEventStore implements EventStore {
       for (const pending of batch) pending.reject(new Error('The event store is closed'));
       return;
     }
-    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
-    try {
-      this.appendAll.immediate(batch, outcomes);
-    } catch (error) {
-      if (isBusy(error)) return this.retryLater(batch);
+    const requests = encodeGroup(batch.map((pending) => pending.request));
+    if (!this.writer) return this.settle(batch, this.appender!.commit(requests));
+    this.committing = this.writer.commit(requests).then(
+      (outcome) => this.settled(batch, outcome),
+      (error: unknown) => this.settled(batch, { committed: false, busy: false, message: String(error) }),
+    );
+  }
+
+  private settled(batch: PendingAppend[], outcome: GroupOutcome): void {
+    this.committing = undefined;
+    this.settle(batch, outcome);
+    // What queued while the group committed is the next group, at once.
+    if (this.queue.length > 0 && !this.flushScheduled) this.flush();
+  }
+
+  private settle(batch: PendingAppend[], outcome: GroupOutcome): void {
+    if (!outcome.committed) {
+      if (outcome.busy) return this.retryLater(batch);
       // The commit itself failed (disk full): nobody was acknowledged, everybody hears why.
+      const error = Object.assign(new Error(outcome.message), outcome.code ? { code: outcome.code } : {});
       for (const pending of batch) pending.reject(error);
       return;
     }
     this.busyBackoffMs = 0;
     batch.forEach((pending, index) => {
-      const outcome = outcomes[index]!;
-      if (outcome.ok) pending.resolve(outcome.result);
-      else pending.reject(outcome.error);
+      const result = outcome.outcomes[index]!;
+      if (result.ok) pending.resolve(result.result);
+      else pending.reject(refusalError(result.refusal));
     });
-    if (outcomes.some((outcome) => outcome.ok)) this.signal.notify();
+    if (outcome.outcomes.some((result) => result.ok)) this.signal.notify();
   }
 
   /**
@@ -197,87 +181,6 @@ export class SqliteEventStore implements EventStore {
       this.flushScheduled = true;
       setTimeout(() => this.flush(), this.busyBackoffMs);
     }
-  }
-
-  /**
-   * One append inside the group's transaction. The common cases cost one INSERT per event: a new stream
-   * ('no-stream') needs no look-up, because UNIQUE (stream, revision) refuses revision 0 of an existing stream, and
-   * retries and duplicate ids are only looked for once a UNIQUE constraint has refused the insert.
-   */
-  private appendOne(pending: PendingAppend): { ok: true; result: AppendResult } | { ok: false; error: unknown } {
-    const { stream, events, expectedRevision } = pending;
-    const statements = this.statements;
-    try {
-      let last: bigint | null = null;
-      if (expectedRevision !== 'no-stream') {
-        last = statements.lastRevision.get(stream)?.revision ?? null;
-        if (expectedRevision !== 'any' && last !== expectedRevision) {
-          // The stream moved on: by these very events (a retry), or by somebody else.
-          const retried = this.findIdempotentRetry(pending);
-          if (retried) return { ok: true, result: retried };
-          return { ok: false, error: new WrongExpectedRevisionError(stream, expectedRevision, last ?? 'no-stream') };
-        }
-      }
-
-      // One INSERT is atomic by itself; several need a savepoint to fail together.
-      const atomic = events.length > 1;
-      if (atomic) statements.savepoint.run();
-      try {
-        let revision = last === null ? -1n : last;
-        let position = 0n;
-        let firstRecordedAt: string | undefined;
-        const fallbackRecordedAt = new Date().toISOString();
-        for (const event of events) {
-          revision += 1n;
-          const given = typeof event.metadata.recordedAt === 'string' ? event.metadata.recordedAt : fallbackRecordedAt;
-          const { recordedAt, metadata } = this.notBeforeFloor(given, event.metadata);
-          const info = statements.insert.run(
-            stream,
-            revision,
-            event.eventId,
-            event.type,
-            JSON.stringify(event.data),
-            compactMetadata(metadata, event.eventId, recordedAt),
-            recordedAt,
-          );
-          position = BigInt(info.lastInsertRowid);
-          firstRecordedAt ??= recordedAt;
-        }
-        if (atomic) statements.release.run();
-        const moved = firstRecordedAt !== undefined && firstRecordedAt !== events[0]!.metadata.recordedAt;
-        return { ok: true, result: moved ? { revision, position, recordedAt: firstRecordedAt } : { revision, position } };
-      } catch (error) {
-        if (atomic) {
-          statements.rollbackTo.run();
-          statements.release.run();
-        }
-        if (!isUniqueViolation(error)) throw error;
-        // Refused by a constraint: a retry of stored events, an id stored elsewhere, or a stream that exists.
-        const retried = this.findIdempotentRetry(pending);
-        if (retried) return { ok: true, result: retried };
-        const duplicate = events.find((event) => statements.byEventId.get(event.eventId));
-        if (duplicate) return { ok: false, error: new DuplicateEventIdError(duplicate.eventId) };
-        const actual = statements.lastRevision.get(stream)?.revision ?? null;
-        return { ok: false, error: new WrongExpectedRevisionError(stream, expectedRevision, actual ?? 'no-stream') };
-      }
-    } catch (error) {
-      return { ok: false, error };
-    }
-  }
-
-  /**
-   * Recorded time never goes backwards across the log: an event stamped before the newest one stored (a writer in
-   * another process, a batch decided before a single write committed, a log restored from a clock ahead of ours)
-   * is stored at that newest instant instead, in its metadata too, so every reader sees the same instant.
-   */
-  private notBeforeFloor(given: string, metadata: Record<string, unknown>): { recordedAt: string; metadata: Record<string, unknown> } {
-    const ms = Date.parse(given);
-    if (!(ms < this.floor.ms)) {
-      if (!Number.isNaN(ms)) this.floor = { text: given, ms };
-      return { recordedAt: given, metadata };
-    }
-    const recordedAt = this.floor.text;
-    return { recordedAt, metadata: typeof metadata.recordedAt === 'string' ? { ...metadata, recordedAt } : metadata };
   }
 
   /**
@@ -329,27 +232,6 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  /** A retry of an append that already committed: the same ids, in the same stream, at the same revisions, with the same content. */
-  private findIdempotentRetry({ stream, events, expectedRevision }: PendingAppend): AppendResult | undefined {
-    const first = this.statements.byEventId.get(events[0]!.eventId);
-    if (!first) return undefined;
-    const firstRevision = BigInt(first.revision);
-    const expectedFirst = expectedRevision === 'any' ? firstRevision : expectedRevision === 'no-stream' ? 0n : expectedRevision + 1n;
-    let result: AppendResult | undefined;
-    for (const [index, event] of events.entries()) {
-      const stored = index === 0 ? first : this.statements.byEventId.get(event.eventId);
-      const same =
-        stored !== undefined &&
-        stored.stream === stream &&
-        BigInt(stored.revision) === expectedFirst + BigInt(index) &&
-        stored.type === event.type &&
-        stored.data === JSON.stringify(event.data);
-      if (!same) throw new DuplicateEventIdError(event.eventId);
-      result = { revision: BigInt(stored.revision), position: BigInt(stored.position), replayed: true };
-    }
-    return result;
-  }
-
   readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     return Promise.resolve(this.statements.readStream.all(stream, options.fromRevision ?? 0n, options.limit ?? -1).map(toRecorded));
   }
@@ -395,6 +277,8 @@ export class SqliteEventStore implements EventStore {
 
   /** Ready means writable: a locked file answers false, not a stale true. */
   ping(): Promise<boolean> {
+    // The writer thread's own commits hold the lock at times: asked there, they come before the ping, not against it.
+    if (this.writer) return this.writer.ping().catch(() => false);
     try {
       this.db.exec('BEGIN IMMEDIATE');
       this.db.exec('ROLLBACK');
@@ -407,7 +291,10 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     // Let appends already queued commit: an acknowledged write is never dropped at shutdown.
+    await this.committing;
     if (this.queue.length > 0) this.flush();
+    await this.committing;
+    await this.writer?.close();
     this.checkpointer.stop();
     if (this.db.open) this.db.close();
   }
@@ -435,7 +322,13 @@ function isBusy(error: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
+function refusalError(refusal: AppendRefusal): Error {
+  switch (refusal.reason) {
+    case 'wrong-revision':
+      return new WrongExpectedRevisionError(refusal.stream, refusal.expected, refusal.actual);
+    case 'duplicate-id':
+      return new DuplicateEventIdError(refusal.eventId);
+    case 'error':
+      return Object.assign(new Error(refusal.message), refusal.code ? { code: refusal.code } : {});
+  }
 }
