@@ -13,7 +13,7 @@ const path = require('node:path');
 const { ROOT, dist, tempDir, removeDir, prng, median, round, log } = require('./common');
 const { appendData } = require('./data-generator');
 
-const STORE_SOURCE = path.join(ROOT, 'libs/event-store/src/sqlite/sqlite.event-store.ts');
+const STORE_SOURCE = path.join(ROOT, 'libs/event-store/src/sqlite/sqlite.connection.ts');
 
 /** The store's own CREATE TABLE, so the raw baseline has exactly the same schema. */
 function storeSchema() {
