@@ -61,33 +61,6 @@ describe('StreamWriter (the write pipeline)', () => {
     expect(events.map((e) => e.data.reason)).toEqual(Array.from({ length: 20 }, (_, i) => `after ${i}`));
   });
 
-  it('decides the writers waiting for a stream together and appends them in one commit', async () => {
-    const store = new InMemoryEventStore();
-    const appends: number[] = [];
-    const spy: EventStore = Object.assign(Object.create(store) as EventStore, {
-      append: (...args: Parameters<EventStore['append']>) => {
-        appends.push(args[1].length);
-        return store.append(...args);
-      },
-    });
-    const writer = new StreamWriter(spy, systemClock);
-    const first = writer.execute(count('tally-group'));
-    // Arriving while the first one is being written: they wait for the next turn together.
-    await new Promise((resolve) => setImmediate(resolve));
-    const rest = Array.from({ length: 19 }, () => writer.execute(count('tally-group')));
-    const results = await Promise.all([first, ...rest]);
-    expect(appends).toEqual([1, 19]);
-    expect(results.map((r) => r.revision)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    expect(new Set(results.map((r) => r.eventId)).size).toBe(20);
-    // Each told the position of its own event, not the batch's last.
-    const stored = await store.readStream('tally-group');
-    expect(results.map((r) => r.position)).toEqual(stored.map((e) => e.position.toString()));
-    const events = await store.readStream('tally-group');
-    expect(events.map((e) => e.data.reason)).toEqual(Array.from({ length: 20 }, (_, i) => `after ${i}`));
-    // A later writer alone goes on from there.
-    expect((await writer.execute(count('tally-group'))).revision).toBe(20);
-  });
-
   it('refuses, appending nothing, once the invariant is reached under a race', async () => {
     const store = new InMemoryEventStore();
     const writer = new StreamWriter(store, systemClock);

@@ -29,12 +29,6 @@ export interface StreamEntry<S> {
   readonly changes: Map<string, bigint>;
 }
 
-interface Queued {
-  readonly plan: WritePlan<unknown>;
-  readonly resolve: (result: WriteResult) => void;
-  readonly reject: (error: unknown) => void;
-}
-
 const MAX_ATTEMPTS = 40;
 const CACHE_LIMIT = 5000;
 /** Developments whose stream this writer has seen lately: corrections find them without the views. */
@@ -58,8 +52,6 @@ export class StreamWriter {
   private readonly locks = new KeyedLock();
   private readonly batches = new KeyedLock();
   private readonly locations = new Map<string, DevelopmentLocation>();
-  /** Single writes waiting for their stream's next turn (see `execute`). */
-  private readonly queued = new Map<string, Queued[]>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -90,70 +82,9 @@ export class StreamWriter {
     return this.locations.get(developmentId);
   }
 
-  /**
-   * Runs the plan until an append succeeds or the domain refuses; one winner among racing writers. Writers of a
-   * stream that arrive while it is being written wait for its next turn together, and that turn decides them in
-   * order, each against the state the ones before it made, and appends them in one commit (a write batch): 20
-   * racers cost two commits, not twenty one after another.
-   */
+  /** Runs the plan until an append succeeds or the domain refuses; one winner among racing writers. */
   execute<S>(plan: WritePlan<S>): Promise<WriteResult> {
-    return new Promise<WriteResult>((resolve, reject) => {
-      const queued: Queued = { plan, resolve, reject };
-      const waiting = this.queued.get(plan.stream);
-      if (waiting) {
-        waiting.push(queued);
-        return;
-      }
-      this.queued.set(plan.stream, [queued]);
-      void this.locks.run(plan.stream, () => this.turn(plan.stream));
-    });
-  }
-
-  /** One turn of a stream, holding its lock: the writes queued for it so far, alone or as one batch. */
-  private async turn(stream: string): Promise<void> {
-    const group = this.queued.get(stream) ?? [];
-    this.queued.delete(stream);
-    const [only] = group;
-    if (group.length === 1 && only) {
-      await this.attempt(only.plan, only.plan.presumedNew === true).then(only.resolve, only.reject);
-      return;
-    }
-    // The turn holds the stream's lock already: the batch takes no lock of its own.
-    const held = () => Promise.resolve(() => undefined);
-    const batch = new WriteBatch({ ...this.batchAccess(), exclusive: held, acquire: held });
-    const answered: Array<{ readonly queued: Queued; readonly answer: Promise<WriteResult> }> = [];
-    for (const queued of group) {
-      try {
-        answered.push({ queued, answer: (await batch.add(queued.plan)).answer });
-      } catch (error) {
-        queued.reject(error);
-      }
-    }
-    try {
-      await batch.commit();
-    } catch (error) {
-      batch.abandon(error);
-    }
-    const settled = await Promise.allSettled(answered.map(({ answer }) => answer));
-    // A batch answers with its append's last position; each write here is told the position of its own event.
-    const positions = await this.positionsOf(
-      stream,
-      settled.flatMap((outcome) => (outcome.status === 'fulfilled' && outcome.value.created ? [outcome.value.revision] : [])),
-    ).catch(() => new Map<number, string>());
-    settled.forEach((outcome, index) => {
-      const { queued } = answered[index]!;
-      if (outcome.status === 'rejected') return queued.reject(outcome.reason);
-      const own = outcome.value.created ? positions.get(outcome.value.revision) : undefined;
-      queued.resolve(own ? { ...outcome.value, position: own } : outcome.value);
-    });
-  }
-
-  /** The log positions of a stream's events at these revisions (one read of the range). */
-  private async positionsOf(stream: string, revisions: readonly number[]): Promise<Map<number, string>> {
-    if (revisions.length === 0) return new Map();
-    const from = Math.min(...revisions);
-    const events = await this.store.readStream(stream, { fromRevision: BigInt(from), limit: Math.max(...revisions) - from + 1 });
-    return new Map(events.map((event) => [Number(event.revision), event.position.toString()]));
+    return this.locks.run(plan.stream, () => this.attempt(plan, plan.presumedNew === true));
   }
 
   /** `execute` for a caller that holds the stream's lock. */
@@ -197,11 +128,7 @@ export class StreamWriter {
 
   /** A batch of commands decided in order and appended together (see WriteBatch). */
   batch(): WriteBatch {
-    return new WriteBatch(this.batchAccess());
-  }
-
-  private batchAccess(): BatchAccess {
-    return {
+    const access: BatchAccess = {
       exclusive: () => this.batches.acquire('batch'),
       acquire: (stream) => this.locks.acquire(stream),
       catchUp: (plan) => this.catchUp(plan, plan.presumedNew === true),
@@ -212,6 +139,7 @@ export class StreamWriter {
       noteCreations: (stream, events) => this.noteCreations(stream, events),
       append: (stream, events, expectedRevision) => this.store.append(stream, events, { expectedRevision }),
     };
+    return new WriteBatch(access);
   }
 
   /**
