@@ -307,7 +307,7 @@ export function describeReadStoreContract(adapterName: string, open: () => Promi
       expect(await plan('saffron')).toEqual({ type: 'words' });
       expect(await plan('talks')).toEqual({ type: 'versions' });
       expect(await plan('saffron tok')).toEqual({ type: 'words' });
-    });
+    }, 30_000);
 
     it(`[${adapterName}] starts a relation from the rarer country whichever is named first, and a rare kind from the kind`, async () => {
       await meetings(
