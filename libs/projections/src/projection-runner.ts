@@ -9,7 +9,7 @@ import type { Projection } from './projection';
 import { Rebuilder, type VerifyResult } from './rebuilder';
 import { planServing, rebuildBeforeServing, reloadPositions } from './runner-bootstrap';
 import type { AppliedBatch, ProgressListener } from './runner-progress';
-import { lowestPosition, statesOf, statusesOf, whileRebuilding, type ProjectionState } from './runner-status';
+import { lowestPosition, statesOf, statusesFromViews, whileRebuilding, type ProjectionState } from './runner-status';
 import type { Runtime, RunnerLogger } from './runtime';
 
 export type { RunnerLogger } from './runtime';
@@ -155,8 +155,9 @@ export class ProjectionRunner {
     return this.waiters.waitFor(position, timeoutMs);
   }
 
+  /** Each projection as it serves now; the digest is the maintained one: a lookup, however large the views. */
   statuses(): Promise<ProjectionStatus[]> {
-    return statusesOf(this.db, this.runtimes);
+    return statusesFromViews(this.db, this.read.dialect, this.states(), this.runtimes.map((runtime) => runtime.projection));
   }
 
   /** Each projection's version, position and status as this runner knows them now (no digest: nothing is read). */

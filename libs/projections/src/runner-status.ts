@@ -19,22 +19,6 @@ export const statesOf = (runtimes: readonly Runtime[]): ProjectionState[] =>
 export const lowestPosition = (runtimes: readonly Runtime[]): bigint =>
   runtimes.reduce((min, r) => (r.position < min ? r.position : min), runtimes[0]?.position ?? 0n);
 
-/** Each projection as it serves now; the digest is the maintained one: a lookup, however large the views. */
-export async function statusesOf(db: ViewDb, runtimes: readonly Runtime[]): Promise<ProjectionStatus[]> {
-  const out: ProjectionStatus[] = [];
-  for (const runtime of runtimes) {
-    const tables = runtime.projection.tables.map((table) => ({ table, physical: LIVE_TABLES[table] }));
-    out.push({
-      name: runtime.projection.name,
-      version: runtime.servingVersion,
-      position: runtime.position,
-      status: runtime.status,
-      digest: await digestTables(db, tables),
-    });
-  }
-  return out;
-}
-
 /**
  * The statuses as a reader of the views sees them, on its own connection (the thread answering requests), so a
  * status never waits for the runner's thread, busy as it may be with a batch or a rebuild: the runner's states
